@@ -1,0 +1,336 @@
+//! `site.toml` -> typed configuration.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+
+/// The name of the configuration file at a site's root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// Fields every kind accepts.
+pub const COMMON_FIELDS: &[&str] = &[
+    "title", "slug", "summary", "tags", "aliases", "related", "draft", "weight", "updated", "sources", "quiz", "tests",
+];
+
+/// The whole of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL of the published site, used for sitemap.xml only.
+    #[serde(default)]
+    pub base_url: String,
+    /// Directory-style URLs (`factors/empathy/`) for web hosting; off keeps file:// working.
+    #[serde(default)]
+    pub pretty_urls: bool,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub kinds: BTreeMap<String, KindConfig>,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
+    pub quiz: QuizConfig,
+}
+
+/// `[search]`: options of the search index.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the search index and show the search box.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The synonyms file, relative to the site root.
+    #[serde(default = "default_synonyms")]
+    pub synonyms: String,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true, synonyms: default_synonyms() }
+    }
+}
+
+/// `[quiz]`: options of quizzes and the practice page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizConfig {
+    /// Questions drawn per practice round.
+    #[serde(default = "default_practice_size")]
+    pub practice_size: usize,
+    /// Shuffle options of choice questions in the browser.
+    #[serde(default = "yes")]
+    pub shuffle: bool,
+}
+
+impl Default for QuizConfig {
+    fn default() -> Self {
+        QuizConfig { practice_size: default_practice_size(), shuffle: true }
+    }
+}
+
+/// `[kinds.NAME]`: one kind of page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConfig {
+    /// Folder under content/ holding this kind's pages; "" for pages anywhere else.
+    pub folder: String,
+    /// Singular display name ("Factor").
+    pub label: Option<String>,
+    /// Plural display name ("Factors").
+    pub plural: Option<String>,
+    /// One sentence shown on the kind's index page.
+    #[serde(default)]
+    pub intro: String,
+    /// Template for this kind's pages (default `page.html`).
+    pub template: Option<String>,
+    /// Field or relation whose values group the kind's index page.
+    pub group_by: Option<String>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    /// Extra free-form text fields allowed on this kind.
+    #[serde(default)]
+    pub optional: Vec<String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldConfig>,
+    #[serde(default)]
+    pub relations: BTreeMap<String, RelationConfig>,
+}
+
+/// `[kinds.NAME.fields.FIELD]`: a kind's own field.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConfig {
+    /// Allowed values; any text when absent.
+    pub values: Option<Vec<String>>,
+    /// The field holds a list of values.
+    #[serde(default)]
+    pub list: bool,
+    /// Display names for values (`hope = "Hope and expectancy"`).
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl FieldConfig {
+    /// Display name of a value.
+    pub fn label_of(&self, value: &str) -> String {
+        self.labels.get(value).cloned().unwrap_or_else(|| capitalize(value))
+    }
+}
+
+/// `[kinds.NAME.relations.FIELD]`: a typed link to other pages.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RelationConfig {
+    /// Kind the targets must have; any kind when absent.
+    pub kind: Option<String>,
+    /// Heading on the page that declares the relation.
+    pub label: Option<String>,
+    /// Heading on the target pages.
+    pub reverse: Option<String>,
+    /// Targets form a sequence (course modules): previous/next links are rendered.
+    #[serde(default)]
+    pub ordered: bool,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_synonyms() -> String {
+    "synonyms.txt".into()
+}
+fn default_practice_size() -> usize {
+    10
+}
+fn yes() -> bool {
+    true
+}
+
+impl KindConfig {
+    /// Singular label, falling back to the kind's name.
+    pub fn label(&self, name: &str) -> String {
+        self.label.clone().unwrap_or_else(|| capitalize(name))
+    }
+
+    /// Plural label, falling back to the label plus "s".
+    pub fn plural(&self, name: &str) -> String {
+        self.plural.clone().unwrap_or_else(|| format!("{}s", self.label(name)))
+    }
+
+    /// Every front matter field this kind accepts.
+    pub fn allowed_fields(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = COMMON_FIELDS.to_vec();
+        v.extend(self.required.iter().map(String::as_str));
+        v.extend(self.optional.iter().map(String::as_str));
+        v.extend(self.fields.keys().map(String::as_str));
+        v.extend(self.relations.keys().map(String::as_str));
+        v
+    }
+}
+
+impl Config {
+    /// Reads and checks `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let msg = if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "no {CONFIG_FILE} in {}: is this a Rapport site? (`rapport init DIR` creates one)",
+                    root.display()
+                )
+            } else {
+                format!("cannot read {}: {e}", path.display())
+            };
+            vec![Diagnostic::error(PathBuf::from(CONFIG_FILE), 0, 0, msg)]
+        })?;
+        Self::parse(&text)
+    }
+
+    /// Parses and checks the text of a `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| LineIndex::new(text).locate(text, s.start)).unwrap_or((0, 0));
+            let msg = e.message().trim().to_string();
+            vec![Diagnostic::error(CONFIG_FILE, line, col, msg).with_source(text)]
+        })?;
+        config.kinds.entry("page".into()).or_insert_with(|| KindConfig {
+            folder: String::new(),
+            label: Some("Page".into()),
+            plural: Some("Pages".into()),
+            intro: String::new(),
+            template: None,
+            group_by: None,
+            required: vec!["title".into()],
+            optional: vec![],
+            fields: BTreeMap::new(),
+            relations: BTreeMap::new(),
+        });
+        let problems = config.check(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Cross-checks kinds: unique folders, known relation kinds, valid group_by.
+    fn check(&self, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let at = |needle: &str| locate_line(text, needle);
+        let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
+        for (name, kind) in &self.kinds {
+            let folder = kind.folder.trim_matches('/');
+            if let Some(other) = folders.insert(folder, name) {
+                let (l, c) = at(&format!("[kinds.{name}]"));
+                out.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    l,
+                    c,
+                    format!("kinds `{other}` and `{name}` both use the folder `{folder}`"),
+                ));
+            }
+            for (field, rel) in &kind.relations {
+                if let Some(target) = &rel.kind {
+                    if !self.kinds.contains_key(target) {
+                        let (l, c) = at(&format!("[kinds.{name}.relations.{field}]"));
+                        out.push(
+                            Diagnostic::error(
+                                CONFIG_FILE,
+                                l,
+                                c,
+                                format!("relation `{name}.{field}` names an unknown kind `{target}`"),
+                            )
+                            .with_help(did_you_mean(target, self.kinds.keys().map(String::as_str))),
+                        );
+                    }
+                }
+            }
+            if let Some(g) = &kind.group_by {
+                if !kind.fields.contains_key(g) && !kind.relations.contains_key(g) && !kind.optional.contains(g) {
+                    let (l, c) = at(&format!("[kinds.{name}]"));
+                    out.push(Diagnostic::error(
+                        CONFIG_FILE,
+                        l,
+                        c,
+                        format!("kind `{name}` groups by `{g}`, which is not one of its fields or relations"),
+                    ));
+                }
+            }
+        }
+        out.into_iter().map(|d| d.with_source(text)).collect()
+    }
+
+    /// The kind whose folder holds `rel` (a path relative to content/), else `page`.
+    pub fn kind_for(&self, rel: &Path) -> &str {
+        let first = rel.components().next().and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+        let is_dir = rel.components().count() > 1;
+        self.kinds
+            .iter()
+            .find(|(_, k)| is_dir && !k.folder.is_empty() && k.folder.trim_matches('/') == first)
+            .map(|(n, _)| n.as_str())
+            .unwrap_or("page")
+    }
+
+    /// The kind named `name`.
+    pub fn kind(&self, name: &str) -> Option<&KindConfig> {
+        self.kinds.get(name)
+    }
+}
+
+/// Line and column of the first line starting with `needle` (1,1 when absent).
+fn locate_line(text: &str, needle: &str) -> (usize, usize) {
+    text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| (i + 1, 1)).unwrap_or((1, 1))
+}
+
+/// "factor" -> "Factor".
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_config_parses() {
+        let c = Config::parse(include_str!("../site.toml")).expect("bundled site.toml");
+        assert!(c.kinds.contains_key("factor") && c.kinds.contains_key("page"));
+        assert_eq!(c.kind_for(Path::new("factors/empathy.md")), "factor");
+        assert_eq!(c.kind_for(Path::new("glossary.md")), "page");
+        assert_eq!(c.kind_for(Path::new("lessons/one.md")), "page");
+    }
+
+    #[test]
+    fn toml_error_has_line_and_column() {
+        let err = Config::parse("title = \"x\"\npretty_urls = maybe\n").unwrap_err();
+        assert_eq!((err[0].line, err[0].col), (2, 15));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn relation_to_unknown_kind_is_reported() {
+        let err = Config::parse("title = \"x\"\n[kinds.a]\nfolder = \"a\"\n[kinds.a.relations.r]\nkind = \"facter\"\n")
+            .unwrap_err();
+        assert!(err[0].message.contains("unknown kind `facter`"), "{}", err[0].message);
+        assert_eq!(err[0].line, 4);
+    }
+}

@@ -1,0 +1,48 @@
+//! Content stage: discover Markdown files, split front matter, build typed pages.
+
+pub mod discover;
+pub mod frontmatter;
+pub mod page;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::markdown;
+use page::{build_page, Page, PageSource};
+
+/// Reads every page under `root/content`, in parallel; drafts are dropped unless `drafts` is set.
+pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let (files, mut problems) = discover::discover(root, &content_dir);
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let text = match discover::read_source(file) {
+                Ok(t) => t,
+                Err(d) => return (None, vec![d]),
+            };
+            let (front, body_start) = match frontmatter::split(&text) {
+                Ok(x) => x,
+                Err(e) => {
+                    let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text);
+                    return (None, vec![d]);
+                }
+            };
+            let doc = markdown::analyze(&text, body_start);
+            build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, ds) in results {
+        problems.extend(ds);
+        if let Some(p) = page {
+            if drafts || !p.draft {
+                pages.push(p);
+            }
+        }
+    }
+    (pages, problems)
+}

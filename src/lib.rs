@@ -1,0 +1,18 @@
+//! Rapport: a static knowledge-base and training-site generator.
+//!
+//! The pipeline runs `discover -> parse -> link -> validate quizzes -> render -> index -> write`;
+//! see ARCHITECTURE.md for where each stage lives.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod error;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+
+pub use error::Error;
+pub use site::{build, check, BuildOptions, BuildReport, Site};

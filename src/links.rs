@@ -1,0 +1,303 @@
+//! Link graph: resolves links and relations, collects backlinks, reports misses with a did-you-mean.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::page::{slugify, Page, SlugRef};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::markdown::{Link, LinkKind, Resolved};
+
+/// A resolved link target: a page and maybe a heading on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub page: usize,
+    pub anchor: Option<&'a str>,
+}
+
+/// A typed relation of one page, resolved.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub field: String,
+    pub label: String,
+    pub targets: Vec<usize>,
+    pub ordered: bool,
+}
+
+/// The site's link graph.
+#[derive(Debug, Default)]
+pub struct LinkGraph {
+    by_slug: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+    by_path: HashMap<PathBuf, usize>,
+    /// Per page: body link offset -> (target page, anchor id).
+    pub body: Vec<HashMap<usize, (usize, Option<String>)>>,
+    /// Per page: its relations in declaration order.
+    pub relations: Vec<Vec<Relation>>,
+    /// Per page: (reverse label, pages that relate to it).
+    pub reverse: Vec<Vec<(String, Vec<usize>)>>,
+    pub related: Vec<Vec<usize>>,
+    pub tests: Vec<Vec<usize>>,
+    /// Per page: pages that link to it, by body link or relation, without itself.
+    pub backlinks: Vec<Vec<usize>>,
+    /// Number of resolved links of all sorts.
+    pub link_count: usize,
+}
+
+impl LinkGraph {
+    /// Builds the graph; every unresolved link or relation becomes a located error.
+    pub fn build(pages: &[Page], config: &Config) -> (LinkGraph, Vec<Diagnostic>) {
+        let mut g = LinkGraph::default();
+        let mut problems = Vec::new();
+        g.index_names(pages, &mut problems);
+        let n = pages.len();
+        g.body = vec![HashMap::new(); n];
+        g.relations = vec![Vec::new(); n];
+        g.related = vec![Vec::new(); n];
+        g.tests = vec![Vec::new(); n];
+        let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+        let mut reverse: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); n];
+        for (i, page) in pages.iter().enumerate() {
+            for link in &page.doc.links {
+                match g.resolve_link(pages, i, link) {
+                    Ok(t) => {
+                        g.body[i].insert(link.offset, (t.page, t.anchor.map(str::to_string)));
+                        if t.page != i {
+                            back[t.page].insert(i);
+                        }
+                    }
+                    Err((msg, help)) => {
+                        problems.push(page.error((link.line, link.col), msg).with_len(link.len).with_help(help));
+                    }
+                }
+            }
+            let kind = config.kind(&page.kind);
+            for (field, refs) in &page.relations {
+                let rc = kind.and_then(|k| k.relations.get(field)).cloned().unwrap_or_default();
+                let targets = g.resolve_refs(pages, i, field, refs, rc.kind.as_deref(), config, &mut problems);
+                for &t in &targets {
+                    back[t].insert(i);
+                    let label =
+                        rc.reverse.clone().unwrap_or_else(|| kind.map(|k| k.plural(&page.kind)).unwrap_or_default());
+                    match reverse[t].iter_mut().find(|(l, _)| *l == label) {
+                        Some((_, v)) => v.push(i),
+                        None => reverse[t].push((label, vec![i])),
+                    }
+                }
+                let label = rc.label.clone().unwrap_or_else(|| crate::config::capitalize(field));
+                g.relations[i].push(Relation { field: field.clone(), label, targets, ordered: rc.ordered });
+            }
+            g.related[i] = g.resolve_refs(pages, i, "related", &page.related, None, config, &mut problems);
+            for &t in &g.related[i] {
+                back[t].insert(i);
+            }
+            g.tests[i] = g.resolve_refs(pages, i, "tests", &page.tests, None, config, &mut problems);
+        }
+        g.link_count = g.body.iter().map(HashMap::len).sum::<usize>()
+            + g.relations.iter().flatten().map(|r| r.targets.len()).sum::<usize>()
+            + g.related.iter().map(Vec::len).sum::<usize>();
+        g.backlinks = back.into_iter().enumerate().map(|(i, s)| s.into_iter().filter(|&p| p != i).collect()).collect();
+        g.reverse = reverse;
+        (g, problems)
+    }
+
+    fn index_names(&mut self, pages: &[Page], problems: &mut Vec<Diagnostic>) {
+        for (i, p) in pages.iter().enumerate() {
+            if let Some(&other) = self.by_slug.get(&p.slug) {
+                let first = &pages[other];
+                let pos = p.front.locate(&[crate::content::frontmatter::Seg::Key("slug")]);
+                problems.push(
+                    p.error(
+                        pos,
+                        format!(
+                            "duplicate slug `{}`: both {} and {} use it",
+                            p.slug,
+                            first.display.display(),
+                            p.display.display()
+                        ),
+                    )
+                    .with_help(Some("give one of them another file name or a `slug:` field".into())),
+                );
+                continue;
+            }
+            self.by_slug.insert(p.slug.clone(), i);
+            self.by_path.insert(p.rel.clone(), i);
+        }
+        for (i, p) in pages.iter().enumerate() {
+            for alias in &p.aliases {
+                let key = alias.to_lowercase();
+                if let Some(&other) = self.by_slug.get(&key).or_else(|| self.by_name.get(&key)) {
+                    if other != i {
+                        let pos = p.front.locate_text(&[crate::content::frontmatter::Seg::Key("aliases")], alias);
+                        problems.push(p.warning(
+                            pos,
+                            format!(
+                                "alias `{alias}` already names {}; links to it go there",
+                                pages[other].display.display()
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+                self.by_name.insert(key.clone(), i);
+                self.by_name.entry(slugify(alias)).or_insert(i);
+            }
+        }
+    }
+
+    /// The page a slug, alias or title-like name refers to.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.by_slug
+            .get(name)
+            .or_else(|| self.by_name.get(&name.to_lowercase()))
+            .or_else(|| self.by_slug.get(&slugify(name)))
+            .or_else(|| self.by_name.get(&slugify(name)))
+            .copied()
+    }
+
+    fn suggest(&self, name: &str) -> Option<String> {
+        did_you_mean(name, self.by_slug.keys().chain(self.by_name.keys()).map(String::as_str))
+    }
+
+    /// Resolves one body link of page `from`, or explains the miss.
+    pub fn resolve_link<'l>(
+        &self,
+        pages: &[Page],
+        from: usize,
+        link: &'l Link,
+    ) -> Result<Target<'l>, (String, Option<String>)> {
+        let page = match link.kind {
+            LinkKind::SamePage => from,
+            LinkKind::Wiki { .. } if link.target.is_empty() => from,
+            LinkKind::Wiki { .. } => self
+                .find(&link.target)
+                .ok_or_else(|| (format!("unknown link target `{}`", link.target), self.suggest(&link.target)))?,
+            LinkKind::Markdown => {
+                let base = pages[from].rel.parent().unwrap_or(Path::new(""));
+                let path = normalize(&base.join(&link.target));
+                *self.by_path.get(&path).ok_or_else(|| {
+                    let known = self.by_path.keys().filter_map(|p| p.to_str());
+                    let help = did_you_mean(&path.to_string_lossy(), known);
+                    (format!("link to a missing page `{}` (content/{})", link.target, path.display()), help)
+                })?
+            }
+        };
+        if let Some(anchor) = &link.anchor {
+            let doc = &pages[page].doc;
+            if !doc.anchors().any(|a| a == anchor) {
+                return Err((
+                    format!("`{}` has no heading with the id `#{anchor}`", pages[page].slug),
+                    did_you_mean(anchor, doc.anchors()),
+                ));
+            }
+        }
+        Ok(Target { page, anchor: link.anchor.as_deref() })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_refs(
+        &self,
+        pages: &[Page],
+        from: usize,
+        field: &str,
+        refs: &[SlugRef],
+        want_kind: Option<&str>,
+        config: &Config,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<usize> {
+        let page = &pages[from];
+        let mut out = Vec::new();
+        for r in refs {
+            let len = r.target.chars().count();
+            match self.find(&r.target) {
+                None => problems.push(
+                    page.error((r.line, r.col), format!("`{field}` names an unknown page `{}`", r.target))
+                        .with_len(len)
+                        .with_help(self.suggest(&r.target)),
+                ),
+                Some(t) => match want_kind {
+                    Some(k) if pages[t].kind != k => {
+                        let want = config.kind(k).map(|c| c.label(k).to_lowercase()).unwrap_or_else(|| k.to_string());
+                        problems.push(
+                            page.error(
+                                (r.line, r.col),
+                                format!("`{field}` must name {want} pages, but `{}` is a {}", r.target, pages[t].kind),
+                            )
+                            .with_len(len),
+                        );
+                    }
+                    _ if !out.contains(&t) => out.push(t),
+                    _ => {}
+                },
+            }
+        }
+        out
+    }
+
+    /// The rewritten links of page `i`, ready for [`crate::markdown::render`].
+    pub fn rendered_links(&self, pages: &[Page], i: usize) -> HashMap<usize, Resolved> {
+        self.body[i].iter().map(|(&offset, (t, anchor))| (offset, resolved(pages, i, *t, anchor.as_deref()))).collect()
+    }
+}
+
+/// The href and label for a link from page `from` to page `to` (and maybe a heading on it).
+pub fn resolved(pages: &[Page], from: usize, to: usize, anchor: Option<&str>) -> Resolved {
+    let target = &pages[to];
+    let base =
+        if from == to && anchor.is_some() { String::new() } else { relative(&pages[from].out_path, &target.href) };
+    match anchor {
+        Some(a) => {
+            let heading = target.doc.headings.iter().find(|h| h.id == a).map(|h| h.text.as_str()).unwrap_or(a);
+            let label = if from == to { heading.to_string() } else { format!("{} § {heading}", target.title) };
+            Resolved { href: format!("{base}#{a}"), label }
+        }
+        None => Resolved { href: base, label: target.title.clone() },
+    }
+}
+
+/// The `../` prefix that leads from the file `out_path` back to the output root ("" at the root).
+pub fn root_prefix(out_path: &str) -> String {
+    "../".repeat(out_path.matches('/').count())
+}
+
+/// The URL of `to` (relative to the output root) as seen from the file `from_out` (also root-relative).
+pub fn relative(from_out: &str, to: &str) -> String {
+    let prefix = root_prefix(from_out);
+    if to.is_empty() || to == "./" {
+        return if prefix.is_empty() { "./".into() } else { prefix };
+    }
+    format!("{prefix}{to}")
+}
+
+/// Resolves `.` and `..` in a relative path without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_name_files() {
+        assert_eq!(relative("factors/empathy.html", "factors/warmth.html"), "../factors/warmth.html");
+        assert_eq!(relative("index.html", "factors/index.html"), "factors/index.html");
+        assert_eq!(relative("a/b/index.html", "./"), "../../");
+    }
+
+    #[test]
+    fn normalizes_parent_components() {
+        assert_eq!(normalize(Path::new("factors/../faqs/x.md")), PathBuf::from("faqs/x.md"));
+    }
+}

@@ -1,0 +1,143 @@
+//! The `rapport` command line: parse arguments, call the library, map results to exit codes.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rapport::{BuildOptions, Error};
+
+/// Build cross-linked, searchable study sites with self-quizzes from structured Markdown.
+#[derive(Parser)]
+#[command(name = "rapport", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder that works from disk (file://) and on any static host.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (default: public/ under the site root).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Absolute URL of the published site, used in sitemap.xml (overrides site.toml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check pages, links, quizzes and templates like `build` does, without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Check draft pages too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR with one sample page of each kind.
+    Init {
+        /// Folder for the new site (created if missing).
+        dir: PathBuf,
+    },
+    /// Create a page of KIND titled TITLE, with that kind's front matter filled in.
+    New {
+        /// Kind of page, as declared in site.toml (factor, technique, faq, ...).
+        kind: String,
+        /// Title of the page; its slug and file name are derived from it.
+        title: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Site root: the folder holding site.toml and content/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.diagnostics() {
+                Some(d) => eprint!("{}", d.render()),
+                None => eprintln!("error: {e}"),
+            }
+            eprintln!("error: {}", failure_summary(&e));
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn failure_summary(e: &Error) -> String {
+    match e {
+        Error::Content(d) => format!("stopped with {}; nothing was written", d.summary()),
+        Error::Config(_) => "site.toml must be fixed first".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Build { site, output, base_url, drafts } => {
+            let opts = BuildOptions { root: site.root, output, base_url, drafts };
+            let spinner = progress("Building");
+            let result = rapport::build(&opts);
+            if let Some(s) = spinner {
+                s.finish_and_clear();
+            }
+            let report = result?;
+            if !report.diagnostics.is_empty() {
+                eprint!("{}", report.diagnostics.render());
+            }
+            println!(
+                "Built {} pages ({} links, {} files) into {} in {:.2} s",
+                report.pages,
+                report.links,
+                report.files,
+                report.output.display(),
+                report.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Check { site, drafts } => {
+            let opts = BuildOptions { root: site.root, drafts, ..Default::default() };
+            let (site, diags) = rapport::check(&opts)?;
+            if !diags.is_empty() {
+                eprint!("{}", diags.render());
+            }
+            println!("Checked {} pages and {} links: {}", site.pages.len(), site.graph.link_count, diags.summary());
+            Ok(())
+        }
+        Command::Init { dir } => {
+            let written = rapport::scaffold::init(&dir)?;
+            println!("Created a new site in {} ({} files).", dir.display(), written.len());
+            println!("Next: cd {} && rapport build, then open public/index.html", dir.display());
+            Ok(())
+        }
+        Command::New { kind, title, site } => {
+            let path = rapport::scaffold::new_page(&site.root, &kind, &title)?;
+            println!("Created {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+/// A spinner on an interactive terminal; nothing in CI logs or pipes.
+fn progress(msg: &'static str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_message(msg);
+    pb.enable_steady_tick(std::time::Duration::from_millis(100));
+    Some(pb)
+}

@@ -1,0 +1,340 @@
+//! pulldown-cmark -> HTML, heading ids, table of contents, link extraction and plain text for the index.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::content::page::slugify;
+use crate::diagnostics::LineIndex;
+
+/// Markdown extensions every page gets.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// A heading with its stable anchor id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[target]]` or `[[target|label]]`.
+    Wiki { labelled: bool },
+    /// `[label](file.md#anchor)`.
+    Markdown,
+    /// `[label](#anchor)`, a heading on the same page.
+    SamePage,
+}
+
+/// A link that must resolve to a page (and maybe a heading) of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The target as written, without the `#anchor`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the whole file; the key that ties analysis to rendering.
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+    /// Length in characters of the link's source, for the caret.
+    pub len: usize,
+}
+
+/// A run of text under one heading: the unit the search index stores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub heading: Option<String>,
+    /// Anchor id of the heading; empty for text before the first heading.
+    pub anchor: String,
+    pub text: String,
+}
+
+/// What the rest of the pipeline needs to know about a page body.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub sections: Vec<Section>,
+    pub words: usize,
+}
+
+impl Doc {
+    /// Anchor ids of the page's headings.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.id.as_str())
+    }
+}
+
+/// Where a link goes once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// URL relative to the page that holds the link.
+    pub href: String,
+    /// Label for unlabelled wiki links (the target's title or heading).
+    pub label: String,
+}
+
+/// Gives each heading a unique id: its slugified text, with `-2`, `-3` on repeats.
+#[derive(Default)]
+struct HeadingIds {
+    seen: HashSet<String>,
+}
+
+impl HeadingIds {
+    fn assign(&mut self, explicit: Option<&str>, text: &str) -> String {
+        let base = explicit.map(str::to_string).unwrap_or_else(|| {
+            let s = slugify(text);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        });
+        let mut id = base.clone();
+        let mut n = 2;
+        while !self.seen.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+fn level_number(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Splits `dest` into target and anchor.
+fn split_anchor(dest: &str) -> (String, Option<String>) {
+    match dest.split_once('#') {
+        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string()).filter(|a| !a.is_empty())),
+        None => (dest.trim().to_string(), None),
+    }
+}
+
+/// True for Markdown link destinations that name a local `.md` file.
+fn is_local_md(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or("");
+    !dest.contains("://") && !dest.starts_with("mailto:") && path.ends_with(".md")
+}
+
+/// Reads headings, links and sections out of the body of `text` (which starts at `body_start`).
+pub fn analyze(text: &str, body_start: usize) -> Doc {
+    let body = &text[body_start..];
+    let lines = LineIndex::new(text);
+    let mut doc = Doc::default();
+    let mut ids = HeadingIds::default();
+    let mut current = Section::default();
+    let mut in_heading: Option<(u8, Option<String>, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let offset = body_start + range.start;
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                in_heading = Some((level_number(level), id.map(|s| s.to_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, htext)) = in_heading.take() {
+                    let htext = htext.trim().to_string();
+                    let id = ids.assign(explicit.as_deref(), &htext);
+                    doc.headings.push(Heading { level, text: htext.clone(), id: id.clone() });
+                    let prev = std::mem::replace(
+                        &mut current,
+                        Section { heading: Some(htext), anchor: id, text: String::new() },
+                    );
+                    if prev.heading.is_some() || !prev.text.trim().is_empty() {
+                        doc.sections.push(prev);
+                    }
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                let kind = match link_type {
+                    LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki { labelled: has_pothole }),
+                    _ if dest_url.starts_with('#') => Some(LinkKind::SamePage),
+                    _ if is_local_md(&dest_url) => Some(LinkKind::Markdown),
+                    _ => None,
+                };
+                if let Some(kind) = kind {
+                    let (target, anchor) = split_anchor(&dest_url);
+                    let (line, col) = lines.locate(text, offset);
+                    let len = body[range.clone()].lines().next().map(|l| l.chars().count()).unwrap_or(1);
+                    doc.links.push(Link { kind, target, anchor, offset, line, col, len });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, h)) = in_heading.as_mut() {
+                    h.push_str(&t);
+                } else {
+                    current.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                if in_heading.is_none() {
+                    current.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    if current.heading.is_some() || !current.text.trim().is_empty() {
+        doc.sections.push(current);
+    }
+    for s in &mut doc.sections {
+        s.text = squeeze(&s.text);
+        doc.words += s.text.split_whitespace().count();
+    }
+    doc
+}
+
+/// Collapses runs of white space into single spaces.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders the body of `text` to HTML, giving headings their ids and rewriting checked links
+/// through `links` (keyed by the link's byte offset in the file).
+pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>) -> String {
+    let body = &text[body_start..];
+    let mut ids = HeadingIds::default();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let end =
+                    (i..events.len()).find(|&j| matches!(events[j].0, Event::End(TagEnd::Heading(_)))).unwrap_or(i);
+                let htext: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let new_id = ids.assign(id.as_deref(), htext.trim());
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(new_id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match links.get(&(body_start + range.start)) {
+                    Some(res) => {
+                        out.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: CowStr::from(res.href.clone()),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                        if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
+                            // Replace the raw target text with the page title.
+                            let end = (i..events.len())
+                                .find(|&j| matches!(events[j].0, Event::End(TagEnd::Link)))
+                                .unwrap_or(i);
+                            out.push(Event::Text(CowStr::from(res.label.clone())));
+                            out.push(Event::End(TagEnd::Link));
+                            i = end + 1;
+                            continue;
+                        }
+                    }
+                    None => out.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: dest_url.clone(),
+                        title: title.clone(),
+                        id: id.clone(),
+                    })),
+                }
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+/// Renders a short Markdown fragment (quiz prompts, explanations) without heading ids.
+pub fn render_fragment(md: &str, links: &HashMap<usize, Resolved>) -> String {
+    render(md, 0, links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "---\ntitle: T\n---\nIntro with [[empathy]].\n\n## Why it matters\n\nSee [[warmth|being warm]] and [x](other.md#top).\n\n## Why it matters\n\n`code` and [ext](https://example.org).\n";
+
+    fn body_start() -> usize {
+        PAGE.find("Intro").unwrap()
+    }
+
+    #[test]
+    fn finds_headings_with_unique_ids() {
+        let doc = analyze(PAGE, body_start());
+        let ids: Vec<_> = doc.anchors().collect();
+        assert_eq!(ids, ["why-it-matters", "why-it-matters-2"]);
+    }
+
+    #[test]
+    fn finds_checked_links_with_positions() {
+        let doc = analyze(PAGE, body_start());
+        let found: Vec<_> = doc.links.iter().map(|l| (l.kind, l.target.as_str(), l.line, l.col)).collect();
+        assert_eq!(
+            found,
+            [
+                (LinkKind::Wiki { labelled: false }, "empathy", 4, 12),
+                (LinkKind::Wiki { labelled: true }, "warmth", 8, 5),
+                (LinkKind::Markdown, "other.md", 8, 31),
+            ]
+        );
+        assert_eq!(doc.links[2].anchor.as_deref(), Some("top"));
+    }
+
+    #[test]
+    fn sections_split_at_headings() {
+        let doc = analyze(PAGE, body_start());
+        assert_eq!(doc.sections.len(), 3);
+        assert_eq!(doc.sections[0].heading, None);
+        assert_eq!(doc.sections[1].anchor, "why-it-matters");
+        assert!(doc.sections[2].text.contains("code and ext"), "{:?}", doc.sections[2]);
+    }
+
+    #[test]
+    fn renders_ids_and_rewrites_links() {
+        let doc = analyze(PAGE, body_start());
+        let mut map = HashMap::new();
+        map.insert(doc.links[0].offset, Resolved { href: "../factors/empathy.html".into(), label: "Empathy".into() });
+        map.insert(doc.links[1].offset, Resolved { href: "warmth.html".into(), label: "Warmth".into() });
+        let html = render(PAGE, body_start(), &map);
+        assert!(html.contains(r#"<a href="../factors/empathy.html">Empathy</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="warmth.html">being warm</a>"#), "{html}");
+        assert!(html.contains(r#"<h2 id="why-it-matters-2">"#), "{html}");
+        assert!(html.contains(r#"<a href="https://example.org">ext</a>"#), "{html}");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let md = "---\n---\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n";
+        let html = render(md, 8, &HashMap::new());
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<del>gone</del>"), "{html}");
+        assert!(html.contains("\u{201c}quoted\u{201d}"), "{html}");
+        assert!(html.contains("checkbox"), "{html}");
+        assert!(html.contains("footnote-definition"), "{html}");
+    }
+}

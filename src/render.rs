@@ -1,0 +1,633 @@
+//! Tera environment (built-in theme, then the site's overrides) and rendering of every output page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::Diagnostic;
+use crate::links::{relative, root_prefix};
+use crate::markdown;
+use crate::site::Site;
+
+/// The default theme, embedded in the binary.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// One rendered output file, relative to the output root.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Loads templates: the embedded default theme first, then `root/themes/<theme>/templates/` on top.
+pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::default();
+    let mut sources: Vec<(String, String, PathBuf)> = Vec::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        for f in dir.files() {
+            let name = f.path().strip_prefix("templates").unwrap_or(f.path()).to_string_lossy().replace('\\', "/");
+            let text = f.contents_utf8().unwrap_or_default().to_string();
+            sources.push((name, text, PathBuf::from("themes/default").join(f.path())));
+        }
+    }
+    let override_dir = root.join("themes").join(theme).join("templates");
+    let mut problems = Vec::new();
+    if override_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&override_dir).into_iter().filter_map(Result::ok) {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name =
+                entry.path().strip_prefix(&override_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    sources.retain(|(n, _, _)| *n != name);
+                    sources.push((name, text, shown));
+                }
+                Err(e) => problems.push(Diagnostic::error(shown, 0, 0, format!("cannot read template: {e}"))),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))).map_err(|e| {
+        // tera names the failing template in quotes; point the diagnostic at that file.
+        let chain = error_chain(&e);
+        let culprit =
+            sources.iter().find(|(n, _, _)| chain.contains(&format!("'{n}'")) || chain.contains(&format!("\"{n}\"")));
+        let (line, col, msg) = template_error_location(&e);
+        match culprit {
+            Some((_, text, shown)) => {
+                vec![Diagnostic::error(shown, line, col, format!("template error: {msg}")).with_source(text)]
+            }
+            None => vec![Diagnostic::error("themes", 0, 0, format!("template error: {}", chain.replace('\n', ": ")))],
+        }
+    })?;
+    tera.register_filter("slugify", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
+        Ok(tera::Value::String(crate::content::page::slugify(v.as_str().unwrap_or_default())))
+    });
+    Ok(tera)
+}
+
+/// Pulls "--> line:col" out of a tera parse error.
+fn template_error_location(e: &tera::Error) -> (usize, usize, String) {
+    let chain = error_chain(e);
+    let loc = chain.split("--> ").nth(1).and_then(|rest| {
+        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    });
+    let (line, col) = loc.unwrap_or((0, 0));
+    let msg = chain.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+    (line, col, if msg.is_empty() { chain } else { msg })
+}
+
+/// A tera error with its causes, one per line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push('\n');
+        out.push_str(&s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+/// The static assets: the default theme's, then the site theme's, then the site's `static/`.
+pub fn static_assets(root: &Path, theme: &str) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+    let mut out = BTreeMap::new();
+    if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+        collect_embedded(dir, &mut out);
+    }
+    let mut problems = Vec::new();
+    for dir in [root.join("themes").join(theme).join("static"), root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                    match std::fs::read(e.path()) {
+                        Ok(bytes) => {
+                            out.insert(rel, bytes);
+                        }
+                        Err(err) => problems.push(Diagnostic::error(e.path(), 0, 0, format!("cannot read: {err}"))),
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => problems.push(Diagnostic::error(dir.clone(), 0, 0, format!("cannot read: {err}"))),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect_embedded(dir: &Dir, out: &mut BTreeMap<String, Vec<u8>>) {
+    for f in dir.files() {
+        let rel = f.path().strip_prefix("static").unwrap_or(f.path()).to_string_lossy().replace('\\', "/");
+        out.insert(rel, f.contents().to_vec());
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// A link to a page as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub href: String,
+    pub summary: String,
+    pub kind: String,
+    pub kind_label: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Group {
+    label: String,
+    pages: Vec<PageRef>,
+}
+
+#[derive(Serialize)]
+struct RelationView {
+    label: String,
+    pages: Vec<PageRef>,
+}
+
+#[derive(Serialize)]
+struct CourseNav {
+    course: PageRef,
+    position: usize,
+    total: usize,
+    prev: Option<PageRef>,
+    next: Option<PageRef>,
+}
+
+#[derive(Serialize)]
+struct TagRef {
+    name: String,
+    href: String,
+    count: usize,
+}
+
+/// Where the kind index, tag pages and other generated pages live.
+pub fn kind_index_path(site: &Site, kind: &str) -> String {
+    let folder = site.config.kind(kind).map(|k| k.folder.trim_matches('/').to_string()).unwrap_or_default();
+    let folder = if folder.is_empty() { format!("{kind}s") } else { folder };
+    site.link_path(&format!("{folder}/index.html"))
+}
+
+/// Renders everything: pages, kind indexes, tag pages, home, 404 and sitemap.
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer::new(site, tera);
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for kind in site.config.kinds.keys() {
+        if site.pages.iter().any(|p| &p.kind == kind) {
+            jobs.push(Job::Kind(kind.clone()));
+        }
+    }
+    jobs.push(Job::Tags);
+    jobs.extend(r.tags.keys().cloned().map(Job::Tag));
+    if !site.pages.iter().any(|p| p.is_home()) {
+        jobs.push(Job::Home);
+    }
+    jobs.push(Job::NotFound);
+    jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.render(j)).collect();
+    let mut files = Vec::with_capacity(results.len() + 1);
+    let mut problems = Vec::new();
+    for res in results {
+        match res {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    files.push(OutputFile { path: "sitemap.xml".into(), bytes: r.sitemap().into_bytes() });
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Generated pages that another stage asks for (search and quiz pages): template, output path, title.
+#[derive(Debug, Clone)]
+pub struct ExtraPage {
+    pub template: String,
+    pub path: String,
+    pub title: String,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone)]
+enum Job {
+    Page(usize),
+    Kind(String),
+    Tags,
+    Tag(String),
+    Home,
+    NotFound,
+    Extra(ExtraPage),
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    tags: BTreeMap<String, Vec<usize>>,
+    courses: HashMap<usize, Vec<(usize, usize)>>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, tera: &'a Tera) -> Self {
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            for t in &p.tags {
+                tags.entry(t.clone()).or_default().push(i);
+            }
+        }
+        // page -> [(course page, position in it)]
+        let mut courses: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for (c, rels) in site.graph.relations.iter().enumerate() {
+            for rel in rels.iter().filter(|r| r.ordered) {
+                for (pos, &m) in rel.targets.iter().enumerate() {
+                    courses.entry(m).or_default().push((c, pos));
+                }
+            }
+        }
+        Renderer { site, tera, tags, courses }
+    }
+
+    fn page_ref(&self, from: &str, i: usize) -> PageRef {
+        let p = &self.site.pages[i];
+        PageRef {
+            title: p.title.clone(),
+            href: relative(from, &p.href),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            kind_label: self.site.kind_label(&p.kind),
+        }
+    }
+
+    fn sorted(&self, mut v: Vec<usize>) -> Vec<usize> {
+        let pages = &self.site.pages;
+        v.sort_by(|&a, &b| (pages[a].weight, &pages[a].title).cmp(&(pages[b].weight, &pages[b].title)));
+        v
+    }
+
+    /// Context every template gets: site, root prefix, navigation, search and quiz switches.
+    fn base_context(&self, out_path: &str, title: &str, current_kind: Option<&str>) -> Context {
+        let site = self.site;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": site.config.title,
+                "description": site.config.description,
+                "language": site.config.language,
+                "search": site.config.search.enabled,
+            }),
+        );
+        ctx.insert("root", &root_prefix(out_path));
+        ctx.insert("home", &relative(out_path, &site.link_path("index.html")));
+        ctx.insert("out_path", out_path);
+        ctx.insert("title", title);
+        let nav: Vec<NavItem> = site
+            .config
+            .kinds
+            .keys()
+            .filter(|k| *k != "page" && site.pages.iter().any(|p| &p.kind == *k))
+            .map(|k| NavItem {
+                label: site.config.kinds[k].plural(k),
+                href: relative(out_path, &kind_index_path(site, k)),
+                current: current_kind == Some(k.as_str()),
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        ctx.insert(
+            "links",
+            &serde_json::json!({
+                "search": relative(out_path, &site.link_path("search.html")),
+                "quiz": relative(out_path, &site.link_path("quiz/index.html")),
+                "review": relative(out_path, &site.link_path("quiz/review.html")),
+                "progress": relative(out_path, &site.link_path("quiz/progress.html")),
+                "tags": relative(out_path, &site.link_path("tags/index.html")),
+            }),
+        );
+        ctx.insert("has_quizzes", &site.has_quizzes());
+        ctx
+    }
+
+    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let (path, template, ctx) = match job {
+            Job::Page(i) => self.page_job(*i),
+            Job::Kind(k) => self.kind_job(k),
+            Job::Tags => self.tags_job(),
+            Job::Tag(t) => self.tag_job(t),
+            Job::Home => {
+                let path = "index.html".to_string();
+                let mut ctx = self.base_context(&path, &self.site.config.title, None);
+                self.home_extras(&path, &mut ctx);
+                (path, "home.html".to_string(), ctx)
+            }
+            Job::NotFound => {
+                let path = "404.html".to_string();
+                let ctx = self.base_context(&path, "Page not found", None);
+                (path, "404.html".to_string(), ctx)
+            }
+            Job::Extra(e) => {
+                let mut ctx = self.base_context(&e.path, &e.title, None);
+                ctx.insert("extra", &e.extra);
+                (e.path.clone(), e.template.clone(), ctx)
+            }
+        };
+        let html = self.tera.render(&template, &ctx).map_err(|e| {
+            Diagnostic::error(
+                format!("themes/{}/templates/{template}", self.site.config.theme),
+                0,
+                0,
+                format!("cannot render {path}: {}", error_chain(&e).replace('\n', ": ")),
+            )
+        })?;
+        Ok(OutputFile { path, bytes: html.into_bytes() })
+    }
+
+    fn page_job(&self, i: usize) -> (String, String, Context) {
+        let site = self.site;
+        let page = &site.pages[i];
+        let path = page.out_path.clone();
+        let kind_cfg = site.config.kind(&page.kind);
+        let mut ctx = self.base_context(&path, &page.title, Some(&page.kind));
+        let links = site.graph.rendered_links(&site.pages, i);
+        let content = markdown::render(&page.text, page.body_start, &links);
+        let rel_views = |list: &[crate::links::Relation]| -> Vec<RelationView> {
+            list.iter()
+                .filter(|r| !r.targets.is_empty())
+                .map(|r| {
+                    let targets = if r.ordered { r.targets.clone() } else { self.sorted(r.targets.clone()) };
+                    RelationView {
+                        label: r.label.clone(),
+                        pages: targets.iter().map(|&t| self.page_ref(&path, t)).collect(),
+                    }
+                })
+                .collect()
+        };
+        let relations = rel_views(&site.graph.relations[i]);
+        let reverse: Vec<RelationView> = site.graph.reverse[i]
+            .iter()
+            .map(|(label, v)| RelationView {
+                label: label.clone(),
+                pages: self.sorted(v.clone()).into_iter().map(|t| self.page_ref(&path, t)).collect(),
+            })
+            .collect();
+        let course_nav: Vec<CourseNav> = self
+            .courses
+            .get(&i)
+            .map(|v| {
+                v.iter()
+                    .map(|&(c, pos)| {
+                        let modules = &site.graph.relations[c]
+                            .iter()
+                            .find(|r| r.ordered)
+                            .map(|r| r.targets.clone())
+                            .unwrap_or_default();
+                        CourseNav {
+                            course: self.page_ref(&path, c),
+                            position: pos + 1,
+                            total: modules.len(),
+                            prev: pos.checked_sub(1).map(|p| self.page_ref(&path, modules[p])),
+                            next: modules.get(pos + 1).map(|&n| self.page_ref(&path, n)),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut meta: Vec<(String, String)> = Vec::new();
+        if let Some(k) = kind_cfg {
+            for (name, fc) in &k.fields {
+                if let Some(vals) = page.fields.get(name).filter(|v| !v.is_empty()) {
+                    let shown: Vec<String> = vals.iter().map(|v| fc.label_of(v)).collect();
+                    meta.push((crate::config::capitalize(name), shown.join(", ")));
+                }
+            }
+        }
+        let mut crumbs =
+            vec![serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})];
+        if page.kind != "page" {
+            crumbs.push(serde_json::json!({
+                "title": site.kind_plural(&page.kind),
+                "href": relative(&path, &kind_index_path(site, &page.kind)),
+            }));
+        }
+        let tags: Vec<TagRef> = page
+            .tags
+            .iter()
+            .map(|t| TagRef { name: t.clone(), href: relative(&path, &self.tag_path(t)), count: 0 })
+            .collect();
+        let toc: Vec<&markdown::Heading> = page.doc.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect();
+        ctx.insert("page", &serde_json::json!({
+            "title": page.title,
+            "slug": page.slug,
+            "summary": page.summary,
+            "kind": page.kind,
+            "kind_label": site.kind_label(&page.kind),
+            "content": content,
+            "toc": toc,
+            "meta": meta,
+            "tags": tags,
+            "updated": page.updated,
+            "sources": page.sources,
+            "relations": relations,
+            "reverse": reverse,
+            "related": self.sorted(site.graph.related[i].clone()).into_iter().map(|t| self.page_ref(&path, t)).collect::<Vec<_>>(),
+            "backlinks": self.sorted(site.graph.backlinks[i].clone()).into_iter().map(|t| self.page_ref(&path, t)).collect::<Vec<_>>(),
+            "courses": course_nav,
+            "reading_minutes": page.doc.words.div_ceil(200).max(1),
+            "is_home": page.is_home(),
+        }));
+        ctx.insert("breadcrumbs", &crumbs);
+        for (key, value) in site.page_extras(i, &path) {
+            ctx.insert(key, &value);
+        }
+        let template = if page.is_home() {
+            self.home_extras(&path, &mut ctx);
+            "home.html".to_string()
+        } else {
+            kind_cfg.and_then(|k| k.template.clone()).unwrap_or_else(|| {
+                if page.kind == "course" {
+                    "course.html".into()
+                } else {
+                    "page.html".into()
+                }
+            })
+        };
+        (path, template, ctx)
+    }
+
+    fn home_extras(&self, path: &str, ctx: &mut Context) {
+        let site = self.site;
+        let kinds: Vec<serde_json::Value> = site
+            .config
+            .kinds
+            .iter()
+            .filter_map(|(k, kc)| {
+                let count = site.pages.iter().filter(|p| &p.kind == k && !p.is_home()).count();
+                (count > 0).then(|| {
+                    serde_json::json!({
+                        "label": kc.plural(k),
+                        "intro": kc.intro,
+                        "count": count,
+                        "href": relative(path, &kind_index_path(site, k)),
+                    })
+                })
+            })
+            .collect();
+        let courses: Vec<PageRef> = self
+            .sorted((0..site.pages.len()).filter(|&i| site.pages[i].kind == "course").collect())
+            .into_iter()
+            .map(|i| self.page_ref(path, i))
+            .collect();
+        ctx.insert("kinds", &kinds);
+        ctx.insert("courses", &courses);
+        ctx.insert("question_count", &site.question_count());
+    }
+
+    fn kind_job(&self, kind: &str) -> (String, String, Context) {
+        let site = self.site;
+        let kc = &site.config.kinds[kind];
+        let path = kind_index_path(site, kind);
+        let mut ctx = self.base_context(&path, &kc.plural(kind), Some(kind));
+        let members: Vec<usize> =
+            (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home()).collect();
+        let groups = self.group(kind, members, &path);
+        ctx.insert(
+            "kind",
+            &serde_json::json!({"name": kind, "label": kc.label(kind), "plural": kc.plural(kind), "intro": kc.intro}),
+        );
+        ctx.insert("groups", &groups);
+        ctx.insert(
+            "breadcrumbs",
+            &[serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})],
+        );
+        (path, "kind.html".into(), ctx)
+    }
+
+    /// Groups a kind's pages by its `group_by` field (in declared value order) or relation.
+    fn group(&self, kind: &str, members: Vec<usize>, path: &str) -> Vec<Group> {
+        let site = self.site;
+        let kc = &site.config.kinds[kind];
+        let refs = |v: Vec<usize>| self.sorted(v).into_iter().map(|i| self.page_ref(path, i)).collect::<Vec<_>>();
+        let Some(by) = &kc.group_by else {
+            return vec![Group { label: String::new(), pages: refs(members) }];
+        };
+        let mut groups: Vec<(String, String, Vec<usize>)> = Vec::new();
+        let mut add = |key: String, label: String, i: usize| match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.2.push(i),
+            None => groups.push((key, label, vec![i])),
+        };
+        for &i in &members {
+            let page = &site.pages[i];
+            if let Some(fc) = kc.fields.get(by) {
+                let vals = page.fields.get(by).cloned().unwrap_or_default();
+                if vals.is_empty() {
+                    add("~".into(), "Other".into(), i);
+                }
+                for v in vals {
+                    add(v.clone(), fc.label_of(&v), i);
+                }
+            } else if let Some(rel) = site.graph.relations[i].iter().find(|r| &r.field == by) {
+                if rel.targets.is_empty() {
+                    add("~".into(), "Other".into(), i);
+                }
+                for &t in &rel.targets {
+                    add(site.pages[t].title.clone(), site.pages[t].title.clone(), i);
+                }
+            }
+        }
+        let order = kc.fields.get(by).and_then(|f| f.values.clone()).unwrap_or_default();
+        groups.sort_by_key(|g| (order.iter().position(|v| *v == g.0).unwrap_or(usize::MAX), g.0.clone()));
+        groups.into_iter().map(|(_, label, v)| Group { label, pages: refs(v) }).collect()
+    }
+
+    fn tag_path(&self, tag: &str) -> String {
+        self.site.link_path(&format!("tags/{}.html", crate::content::page::slugify(tag)))
+    }
+
+    fn tags_job(&self) -> (String, String, Context) {
+        let path = self.site.link_path("tags/index.html");
+        let mut ctx = self.base_context(&path, "Tags", None);
+        let tags: Vec<TagRef> = self
+            .tags
+            .iter()
+            .map(|(t, v)| TagRef { name: t.clone(), href: relative(&path, &self.tag_path(t)), count: v.len() })
+            .collect();
+        ctx.insert("tags", &tags);
+        ctx.insert(
+            "breadcrumbs",
+            &[serde_json::json!({"title": "Home", "href": relative(&path, &self.site.link_path("index.html"))})],
+        );
+        (self.file_of(&path), "tags.html".into(), ctx)
+    }
+
+    fn tag_job(&self, tag: &str) -> (String, String, Context) {
+        let path = self.tag_path(tag);
+        let mut ctx = self.base_context(&path, &format!("Tagged “{tag}”"), None);
+        let pages: Vec<PageRef> =
+            self.sorted(self.tags[tag].clone()).into_iter().map(|i| self.page_ref(&path, i)).collect();
+        ctx.insert("tag", tag);
+        ctx.insert("pages", &pages);
+        ctx.insert(
+            "breadcrumbs",
+            &[
+                serde_json::json!({"title": "Home", "href": relative(&path, &self.site.link_path("index.html"))}),
+                serde_json::json!({"title": "Tags", "href": relative(&path, &self.site.link_path("tags/index.html"))}),
+            ],
+        );
+        (self.file_of(&path), "tag.html".into(), ctx)
+    }
+
+    /// With pretty URLs, a link path `x/` is written as `x/index.html`.
+    fn file_of(&self, link: &str) -> String {
+        if link.ends_with('/') {
+            format!("{link}index.html")
+        } else {
+            link.to_string()
+        }
+    }
+
+    fn sitemap(&self) -> String {
+        let base = self.site.config.base_url.trim_end_matches('/');
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for p in &self.site.pages {
+            let loc = if base.is_empty() { p.href.clone() } else { format!("{base}/{}", p.href) };
+            out.push_str("  <url><loc>");
+            out.push_str(&tera::escape_html(&loc));
+            out.push_str("</loc>");
+            if let Some(u) = &p.updated {
+                out.push_str("<lastmod>");
+                out.push_str(u);
+                out.push_str("</lastmod>");
+            }
+            out.push_str("</url>\n");
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+}

@@ -1,0 +1,173 @@
+//! The site model and the pipeline: discover -> parse -> link -> validate quizzes -> render -> index -> write.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, page::Page};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::links::LinkGraph;
+use crate::output;
+use crate::render::{self, ExtraPage};
+
+/// Options shared by `build`, `check` and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (holds site.toml and content/).
+    pub root: PathBuf,
+    /// Output folder; `public/` under the root when absent.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.toml.
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with defaults otherwise.
+    pub fn at(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), ..Default::default() }
+    }
+
+    /// The output folder these options name.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// The whole site in memory, linked and checked.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub graph: LinkGraph,
+    /// Generated pages requested by later stages (search results, practice pages).
+    pub extra_pages: Vec<ExtraPage>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub links: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings found (a build with errors returns [`Error::Content`]).
+    pub diagnostics: Diagnostics,
+    pub output: PathBuf,
+}
+
+impl Site {
+    /// Runs discover, parse and link; returns the site and every diagnostic, or the errors.
+    pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
+        let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(collect(ds)))?;
+        if let Some(url) = &opts.base_url {
+            config.base_url = url.clone();
+        }
+        let mut diags = Diagnostics::new();
+        let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
+        diags.extend(problems);
+        let (graph, problems) = LinkGraph::build(&pages, &config);
+        diags.extend(problems);
+        let site = Site { root: opts.root.clone(), config, pages, graph, extra_pages: Vec::new() };
+        if diags.has_errors() {
+            return Err(Error::Content(diags));
+        }
+        Ok((site, diags))
+    }
+
+    /// A root-relative link path for a generated file, honouring pretty URLs for `index.html`.
+    pub fn link_path(&self, file: &str) -> String {
+        if self.config.pretty_urls {
+            if file == "index.html" {
+                return "./".into();
+            }
+            if let Some(dir) = file.strip_suffix("index.html") {
+                return dir.to_string();
+            }
+        }
+        file.to_string()
+    }
+
+    /// Singular display name of a kind.
+    pub fn kind_label(&self, kind: &str) -> String {
+        self.config.kind(kind).map(|k| k.label(kind)).unwrap_or_else(|| kind.to_string())
+    }
+
+    /// Plural display name of a kind.
+    pub fn kind_plural(&self, kind: &str) -> String {
+        self.config.kind(kind).map(|k| k.plural(kind)).unwrap_or_else(|| kind.to_string())
+    }
+
+    /// Does any page carry quiz questions?
+    pub fn has_quizzes(&self) -> bool {
+        self.question_count() > 0
+    }
+
+    /// Number of quiz questions in the site.
+    pub fn question_count(&self) -> usize {
+        0
+    }
+
+    /// Extra template variables for page `i` contributed by later stages.
+    pub fn page_extras(&self, _i: usize, _out_path: &str) -> Vec<(&'static str, serde_json::Value)> {
+        Vec::new()
+    }
+
+    /// Index of the page with this slug.
+    pub fn page_by_slug(&self, slug: &str) -> Option<usize> {
+        self.pages.iter().position(|p| p.slug == slug)
+    }
+}
+
+fn collect(ds: Vec<Diagnostic>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    out.extend(ds);
+    out
+}
+
+/// Validates the site like `build` does, writing nothing.
+pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
+    let (site, mut diags) = Site::load(opts)?;
+    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
+    match render::render_site(&site, &tera) {
+        Ok(_) => Ok((site, diags)),
+        Err(ds) => {
+            diags.extend(ds);
+            Err(Error::Content(diags))
+        }
+    }
+}
+
+/// Builds the site into a staging folder and swaps it in only when everything succeeded.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let out_dir = opts.output_dir();
+    output::check_output_dir(&opts.root, &out_dir)?;
+    let (site, mut diags) = Site::load(opts)?;
+    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
+    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
+    let files = match render::render_site(&site, &tera) {
+        Ok(f) => f,
+        Err(ds) => {
+            diags.extend(ds);
+            return Err(Error::Content(diags));
+        }
+    };
+    let file_count = output::write_site(&out_dir, &files, &assets)?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        links: site.graph.link_count,
+        files: file_count,
+        elapsed: started.elapsed(),
+        diagnostics: std::mem::take(&mut diags),
+        output: out_dir,
+    })
+}
+
+/// Canonical form of `p` when it exists, else `p` itself.
+pub fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
