@@ -10,8 +10,10 @@ pub mod error;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod quiz;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 
 pub use error::Error;

@@ -53,6 +53,48 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Search the built site's index from the terminal (same engine and ranking as the browser).
+    Search {
+        /// The query: words, "quoted phrases"; the last word also matches as a prefix.
+        query: String,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Built site to search (default: public/ under the site root).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Maximum number of results.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// Only results of this kind (factor, technique, ...).
+        #[arg(long, value_name = "K")]
+        kind: Option<String>,
+        /// Print results as JSON (title, heading, url, kind, score, snippet).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export content for other tools (quiz questions for an LMS or Anki).
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Export quiz questions as Moodle GIFT, a JSON question bank or an Anki deck (TSV).
+    Quiz {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "gift")]
+        format: rapport::quiz::export::Format,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Only questions from pages of this kind.
+        #[arg(long, value_name = "K")]
+        kind: Option<String>,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -126,6 +168,24 @@ fn run(command: Command) -> Result<(), Error> {
         Command::New { kind, title, site } => {
             let path = rapport::scaffold::new_page(&site.root, &kind, &title)?;
             println!("Created {}", path.display());
+            Ok(())
+        }
+        Command::Search { query, site, output, limit, kind, json } => {
+            let out_dir = output.unwrap_or_else(|| site.root.join("public"));
+            let req = rapport::search::SearchRequest { query, limit, kind, json };
+            print!("{}", rapport::search::search_command(&out_dir, &req)?);
+            Ok(())
+        }
+        Command::Export { what: ExportCommand::Quiz { format, site, kind, output } } => {
+            let (site, _) = rapport::Site::load(&BuildOptions::at(site.root))?;
+            let text = rapport::quiz::export::export(&site, format, kind.as_deref())?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
+                    eprintln!("Wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
             Ok(())
         }
     }

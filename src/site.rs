@@ -9,7 +9,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::links::LinkGraph;
 use crate::output;
+use crate::quiz::{self, QuizSet};
 use crate::render::{self, ExtraPage};
+use crate::search;
 
 /// Options shared by `build`, `check` and `serve`.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +45,7 @@ pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
     pub graph: LinkGraph,
+    pub quizzes: QuizSet,
     /// Generated pages requested by later stages (search results, practice pages).
     pub extra_pages: Vec<ExtraPage>,
 }
@@ -71,10 +74,17 @@ impl Site {
         diags.extend(problems);
         let (graph, problems) = LinkGraph::build(&pages, &config);
         diags.extend(problems);
-        let site = Site { root: opts.root.clone(), config, pages, graph, extra_pages: Vec::new() };
+        let (quizzes, problems) = quiz::validate(&pages, &graph, &config);
+        diags.extend(problems);
+        let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
         if diags.has_errors() {
             return Err(Error::Content(diags));
         }
+        let mut extra = site.quizzes.extra_pages(&site);
+        if site.config.search.enabled {
+            extra.extend(search::extra_pages(&site));
+        }
+        site.extra_pages = extra;
         Ok((site, diags))
     }
 
@@ -108,12 +118,12 @@ impl Site {
 
     /// Number of quiz questions in the site.
     pub fn question_count(&self) -> usize {
-        0
+        self.quizzes.count()
     }
 
     /// Extra template variables for page `i` contributed by later stages.
-    pub fn page_extras(&self, _i: usize, _out_path: &str) -> Vec<(&'static str, serde_json::Value)> {
-        Vec::new()
+    pub fn page_extras(&self, i: usize, out_path: &str) -> Vec<(&'static str, serde_json::Value)> {
+        self.quizzes.page_context(self, i, out_path).map(|q| ("quiz", q)).into_iter().collect()
     }
 
     /// Index of the page with this slug.
@@ -149,13 +159,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let (site, mut diags) = Site::load(opts)?;
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
     let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
-    let files = match render::render_site(&site, &tera) {
+    let mut files = match render::render_site(&site, &tera) {
         Ok(f) => f,
         Err(ds) => {
             diags.extend(ds);
             return Err(Error::Content(diags));
         }
     };
+    files.extend(site.quizzes.output_files(&site));
+    if site.config.search.enabled {
+        files.extend(search::build_index(&site).map_err(|ds| Error::Content(collect(ds)))?);
+    }
     let file_count = output::write_site(&out_dir, &files, &assets)?;
     Ok(BuildReport {
         pages: site.pages.len(),
