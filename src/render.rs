@@ -69,10 +69,27 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Vec<Diagnostic>>
             None => vec![Diagnostic::error("themes", 0, 0, format!("template error: {}", chain.replace('\n', ": ")))],
         }
     })?;
+    tera.set_escape_fn(escape_html);
     tera.register_filter("slugify", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
         Ok(tera::Value::String(crate::content::page::slugify(v.as_str().unwrap_or_default())))
     });
     Ok(tera)
+}
+
+/// Escapes the five characters that matter in HTML text and attributes (tera's default also escapes `/`).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Pulls "--> line:col" out of a tera parse error.
@@ -83,7 +100,7 @@ fn template_error_location(e: &tera::Error) -> (usize, usize, String) {
         Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
     });
     let (line, col) = loc.unwrap_or((0, 0));
-    let msg = chain.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+    let msg = chain.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
     (line, col, if msg.is_empty() { chain } else { msg })
 }
 
@@ -526,7 +543,7 @@ impl<'a> Renderer<'a> {
             "breadcrumbs",
             &[serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})],
         );
-        (path, "kind.html".into(), ctx)
+        (self.file_of(&path), "kind.html".into(), ctx)
     }
 
     /// Groups a kind's pages by its `group_by` field (in declared value order) or relation.
@@ -618,7 +635,7 @@ impl<'a> Renderer<'a> {
         for p in &self.site.pages {
             let loc = if base.is_empty() { p.href.clone() } else { format!("{base}/{}", p.href) };
             out.push_str("  <url><loc>");
-            out.push_str(&tera::escape_html(&loc));
+            out.push_str(&escape_html(&loc));
             out.push_str("</loc>");
             if let Some(u) = &p.updated {
                 out.push_str("<lastmod>");
