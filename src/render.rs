@@ -79,16 +79,21 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Vec<Diagnostic>>
 /// Escapes the five characters that matter in HTML text and attributes (tera's default also escapes `/`).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -268,6 +273,8 @@ enum Job {
 struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
+    /// Pages per kind (the home page not counted), computed once: the nav of every page needs it.
+    kind_counts: HashMap<&'a str, usize>,
     tags: BTreeMap<String, Vec<usize>>,
     courses: HashMap<usize, Vec<(usize, usize)>>,
 }
@@ -289,7 +296,11 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        Renderer { site, tera, tags, courses }
+        let mut kind_counts: HashMap<&str, usize> = HashMap::new();
+        for p in site.pages.iter().filter(|p| !p.is_home()) {
+            *kind_counts.entry(p.kind.as_str()).or_default() += 1;
+        }
+        Renderer { site, tera, kind_counts, tags, courses }
     }
 
     fn page_ref(&self, from: &str, i: usize) -> PageRef {
@@ -330,7 +341,7 @@ impl<'a> Renderer<'a> {
             .config
             .kinds
             .keys()
-            .filter(|k| *k != "page" && site.pages.iter().any(|p| &p.kind == *k))
+            .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
             .map(|k| NavItem {
                 label: site.config.kinds[k].plural(k),
                 href: relative(out_path, &kind_index_path(site, k)),
@@ -505,7 +516,7 @@ impl<'a> Renderer<'a> {
             .kinds
             .iter()
             .filter_map(|(k, kc)| {
-                let count = site.pages.iter().filter(|p| &p.kind == k && !p.is_home()).count();
+                let count = self.kind_counts.get(k.as_str()).copied().unwrap_or(0);
                 (count > 0).then(|| {
                     serde_json::json!({
                         "label": kc.plural(k),
