@@ -217,24 +217,45 @@ pub fn kind_index_path(site: &Site, kind: &str) -> String {
     site.link_path(&format!("{folder}/index.html"))
 }
 
-/// Renders everything: pages, kind indexes, tag pages, home, 404 and sitemap.
-pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = Renderer::new(site, tera);
+/// Every output job of the site: pages, kind indexes, tag pages, home, 404 and generated pages.
+pub fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    for kind in site.config.kinds.keys() {
-        if site.pages.iter().any(|p| &p.kind == kind) {
-            jobs.push(Job::Kind(kind.clone()));
-        }
-    }
+    let mut kinds: Vec<&String> =
+        site.config.kinds.keys().filter(|k| site.pages.iter().any(|p| &p.kind == *k)).collect();
+    kinds.dedup();
+    jobs.extend(kinds.into_iter().cloned().map(Job::Kind));
     jobs.push(Job::Tags);
-    jobs.extend(r.tags.keys().cloned().map(Job::Tag));
+    let mut tags: Vec<&String> = site.pages.iter().flat_map(|p| &p.tags).collect();
+    tags.sort();
+    tags.dedup();
+    jobs.extend(tags.into_iter().cloned().map(Job::Tag));
+    jobs.extend(site_wide_jobs(site));
+    jobs
+}
+
+/// Jobs whose output depends on the whole site: home (unless content/index.md renders it),
+/// 404, sitemap and the generated pages of later stages.
+pub fn site_wide_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
     if !site.pages.iter().any(|p| p.is_home()) {
         jobs.push(Job::Home);
     }
     jobs.push(Job::NotFound);
+    jobs.push(Job::Sitemap);
     jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+    jobs
+}
+
+/// Renders everything.
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_jobs(site, tera, &all_jobs(site))
+}
+
+/// Renders the given jobs in parallel; every failure is collected.
+pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer::new(site, tera);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.render(j)).collect();
-    let mut files = Vec::with_capacity(results.len() + 1);
+    let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for res in results {
         match res {
@@ -242,7 +263,6 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             Err(d) => problems.push(d),
         }
     }
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: r.sitemap().into_bytes() });
     if problems.is_empty() {
         Ok(files)
     } else {
@@ -251,7 +271,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
 }
 
 /// Generated pages that another stage asks for (search and quiz pages): template, output path, title.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtraPage {
     pub template: String,
     pub path: String,
@@ -259,14 +279,21 @@ pub struct ExtraPage {
     pub extra: serde_json::Value,
 }
 
-#[derive(Debug, Clone)]
-enum Job {
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// A content page, by index.
     Page(usize),
+    /// A kind's index page.
     Kind(String),
+    /// The list of tags.
     Tags,
+    /// One tag's page.
     Tag(String),
+    /// The home page when content/index.md is absent.
     Home,
     NotFound,
+    Sitemap,
     Extra(ExtraPage),
 }
 
@@ -365,6 +392,7 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let (path, template, ctx) = match job {
+            Job::Sitemap => return Ok(OutputFile { path: "sitemap.xml".into(), bytes: self.sitemap().into_bytes() }),
             Job::Page(i) => self.page_job(*i),
             Job::Kind(k) => self.kind_job(k),
             Job::Tags => self.tags_job(),
