@@ -17,6 +17,7 @@ pub mod quiz;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 
 pub use error::Error;

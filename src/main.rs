@@ -60,6 +60,26 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build, serve over HTTP with live reload, and rebuild on every change (for writing).
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind; anything but a loopback address makes the site reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Also serve draft pages.
+        #[arg(long)]
+        drafts: bool,
+        /// Folder to build into (default: a private temporary folder).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Search the built site's index from the terminal (same engine and ranking as the browser).
     Search {
         /// The query: words, "quoted phrases"; the last word also matches as a prefix.
@@ -181,6 +201,10 @@ fn run(command: Command) -> Result<(), Error> {
             let path = rapport::scaffold::new_page(&site.root, &kind, &title)?;
             println!("Created {}", path.display());
             Ok(())
+        }
+        Command::Serve { site, port, bind, open, drafts, output } => {
+            let build = BuildOptions { root: site.root, output, drafts, base_url: None };
+            rapport::serve::serve(rapport::serve::ServeOptions { build, bind, port, open })
         }
         Command::Search { query, site, output, limit, kind, json } => {
             let out_dir = output.unwrap_or_else(|| site.root.join("public"));

@@ -4,3 +4,4 @@ mod build;
 mod bundled;
 mod diagnostics;
 mod harness;
+mod serve;
