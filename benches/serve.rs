@@ -45,6 +45,7 @@ fn main() {
         samples.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     let _ = child.kill();
+    let _ = child.wait();
     samples.sort_by(f64::total_cmp);
     println!(
         "{n} pages: save -> reload event, 20 one-page edits: median {:.0} ms, p90 {:.0} ms, max {:.0} ms",

@@ -447,8 +447,11 @@ mod tests {
         }
     }
 
+    /// A page's slug, its backlinks and its reverse relations, all by slug.
+    type LinkView = (String, Vec<String>, Vec<(String, Vec<String>)>);
+
     /// Backlinks and reverse relations by slug, comparable across page orders.
-    fn link_view(site: &Site, graph: &LinkGraph) -> Vec<(String, Vec<String>, Vec<(String, Vec<String>)>)> {
+    fn link_view(site: &Site, graph: &LinkGraph) -> Vec<LinkView> {
         let slug = |i: &usize| site.pages[*i].slug.clone();
         let mut v: Vec<_> = site
             .pages
