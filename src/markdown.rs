@@ -179,10 +179,10 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
                     current.text.push_str(&t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                if in_heading.is_none() {
-                    current.text.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
+                if in_heading.is_none() =>
+            {
+                current.text.push(' ');
             }
             _ => {}
         }

@@ -83,7 +83,7 @@ fn template_error_location(e: &tera::Error) -> (usize, usize, String) {
         Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
     });
     let (line, col) = loc.unwrap_or((0, 0));
-    let msg = chain.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_string();
+    let msg = chain.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
     (line, col, if msg.is_empty() { chain } else { msg })
 }
 

@@ -40,7 +40,7 @@ pub fn parse_page(pages: &[Page], graph: &LinkGraph, pi: usize) -> (Vec<Question
             diags.push(page.error(pos, msg));
             continue;
         };
-        let mut cx = Item { pages, graph, pi, index, map, diags: &mut diags };
+        let mut cx = Item { pages, graph, pi, index, map, diags: &mut diags, options: None };
         if let Some(q) = cx.question() {
             questions.push(q);
         }
@@ -56,6 +56,9 @@ struct Item<'a> {
     index: usize,
     map: &'a Mapping,
     diags: &'a mut Vec<Diagnostic>,
+    /// The checked `options` of a choice question, kept to check feedback keys even when the
+    /// answer itself is missing or wrong.
+    options: Option<Vec<String>>,
 }
 
 impl Item<'_> {
@@ -172,7 +175,12 @@ impl Item<'_> {
         let tags = self.list("tags", true).unwrap_or_default();
         let tests = self.tests();
         let answer = qtype.and_then(|t| self.answer(t));
-        let feedback = answer.as_ref().map(|a| self.feedback(a)).unwrap_or_default();
+        let feedback = match (&answer, self.options.clone()) {
+            (Some(a), _) => self.feedback(a),
+            // Still check feedback keys against the options when the answer has problems.
+            (None, Some(options)) => self.feedback(&Answer::Multiple { options, correct: Vec::new() }),
+            (None, None) => Vec::new(),
+        };
         let id = self.id(qtype, prompt.as_ref());
         let errors_after = self.diags.iter().filter(|d| d.is_error()).count();
         if errors_after > errors_before {
@@ -394,7 +402,10 @@ impl Item<'_> {
     }
 
     fn no_answer(&mut self, help: String) {
-        let pos = self.item_pos();
+        let pos = ["answer", "answers"]
+            .into_iter()
+            .find(|k| self.map.contains_key(*k))
+            .map_or_else(|| self.item_pos(), |k| self.key_pos(k));
         self.error(pos, 1, "no correct answer: this question has nothing to check against".into(), Some(help));
     }
 
@@ -424,6 +435,7 @@ impl Item<'_> {
 
     fn single(&mut self) -> Option<Answer> {
         let options = self.distinct_list("options", "option", 2);
+        self.options.clone_from(&options);
         if self.get("options").is_none() {
             let pos = self.item_pos();
             self.error(pos, 1, "a single-choice question needs `options`".into(), None);
@@ -453,6 +465,7 @@ impl Item<'_> {
 
     fn multiple(&mut self) -> Option<Answer> {
         let options = self.distinct_list("options", "option", 2);
+        self.options.clone_from(&options);
         if self.get("options").is_none() {
             let pos = self.item_pos();
             self.error(pos, 1, "a select-all-that-apply question needs `options`".into(), None);
