@@ -174,6 +174,7 @@ fn client_pages(l: &Linker, questions: &[&Question]) -> Map<String, Value> {
                     "href": l.page_href(p),
                     "kind": page.kind,
                     "kindLabel": site.kind_label(&page.kind),
+                    "kindPlural": site.kind_plural(&page.kind),
                     "category": page.field("category"),
                     "categoryLabel": category,
                 }),

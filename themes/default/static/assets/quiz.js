@@ -852,7 +852,7 @@
       var pages = bank.pages;
       append(out, table("By kind", function (q) {
         var p = pages[q.page] || {};
-        return { key: p.kind, label: p.kindLabel, href: bank.links.practice + "?kind=" + encodeURIComponent(p.kind) };
+        return { key: p.kind, label: p.kindPlural || p.kindLabel, href: bank.links.practice + "?kind=" + encodeURIComponent(p.kind) };
       }));
       append(out, table("By category", function (q) {
         var p = pages[q.page] || {};
