@@ -314,3 +314,24 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// With `[quiz] shuffle` on, places that cannot shuffle in the browser (no-JS page, printed sheet)
+/// show options in a fixed shuffled order, and the key's letters follow that order.
+#[test]
+fn shuffled_sheet_key_letters_follow_the_printed_order() {
+    let dir = tempfile::tempdir().expect("temp");
+    copy_dir(&fixture("quiz-site"), dir.path());
+    let toml = dir.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).expect("read").replace("shuffle = false", "shuffle = true");
+    std::fs::write(&toml, text).expect("write");
+    let out = tempfile::tempdir().expect("temp");
+    let opts = BuildOptions { output: Some(out.path().to_path_buf()), ..BuildOptions::at(dir.path()) };
+    rapport::build(&opts).expect("build");
+    let sheet = read(out.path(), "quiz/sheet-basics.html");
+    let first = sheet.split("<li class=\"sheet-question\">").nth(1).expect("first question");
+    let options: Vec<&str> = first.split("</span> ").skip(1).map(|s| s.split("</li>").next().unwrap_or("")).collect();
+    let printed = options.iter().find(|o| o.ends_with("Edward Bordin")).expect("Bordin printed");
+    let letter = &printed[..1];
+    assert!(sheet.contains(&format!("<strong>{letter}) Edward Bordin</strong>")), "{options:?}");
+    assert_ne!(options.first().copied(), Some("a) Carl Rogers"), "authored order hidden: {options:?}");
+}

@@ -232,10 +232,13 @@ fn anki_front(q: &Question, l: &Linker) -> String {
         format!("<{open}>{lis}</{close}>")
     };
     let mut front = l.html(&q.prompt);
+    let shown = |options: &[String]| -> Vec<String> {
+        super::view::option_order(l.site, q, options.len()).iter().map(|&i| options[i].clone()).collect()
+    };
     let hint = match &q.answer {
-        Answer::Single { options, .. } => list("ol type=\"a\"", options),
+        Answer::Single { options, .. } => list("ol type=\"a\"", &shown(options)),
         Answer::Multiple { options, .. } => {
-            format!("<p><i>Select all that apply.</i></p>{}", list("ol type=\"a\"", options))
+            format!("<p><i>Select all that apply.</i></p>{}", list("ol type=\"a\"", &shown(options)))
         }
         Answer::Truefalse(_) => "<p><i>True or false?</i></p>".into(),
         Answer::Short { .. } => String::new(),

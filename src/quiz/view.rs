@@ -221,6 +221,17 @@ pub fn bank_file(site: &Site) -> OutputFile {
     OutputFile { path: BANK.into(), bytes: text.into_bytes() }
 }
 
+/// The order choice options are shown in where the browser cannot shuffle them (the page without
+/// JavaScript, printed sheets, Anki cards): a fixed shuffle when `[quiz] shuffle` is on, so the
+/// authored order (often the right answer first) gives nothing away.
+pub fn option_order(site: &Site, q: &Question, n: usize) -> Vec<usize> {
+    if site.config.quiz.shuffle {
+        fixed_shuffle(n, &q.id)
+    } else {
+        (0..n).collect()
+    }
+}
+
 /// What the no-JavaScript view of one question shows.
 fn static_question(q: &Question, number: usize, l: &Linker) -> Value {
     let site = l.site;
@@ -240,7 +251,10 @@ fn static_question(q: &Question, number: usize, l: &Linker) -> Value {
         "tests": q.tested_pages().into_iter().map(|p| json!({"title": site.pages[p].title, "href": l.page_href(p)})).collect::<Vec<_>>(),
     });
     let extra = match &q.answer {
-        Answer::Single { options, .. } | Answer::Multiple { options, .. } => json!({ "options": options }),
+        Answer::Single { options, .. } | Answer::Multiple { options, .. } => {
+            let order = option_order(site, q, options.len());
+            json!({ "options": order.iter().map(|&i| &options[i]).collect::<Vec<_>>() })
+        }
         Answer::Truefalse(_) => json!({ "options": ["True", "False"] }),
         Answer::Short { .. } => json!({}),
         Answer::Matching { left, right } => {
@@ -416,15 +430,26 @@ fn sheet_question(q: &Question, number: usize, l: &Linker) -> (Value, Value) {
     let lettered = |items: Vec<&String>| -> Vec<Value> {
         items.iter().enumerate().map(|(i, t)| json!({"label": letter(i), "text": t})).collect()
     };
+    // Shown position of option `i`, for the key's letters.
+    let shown_at = |order: &[usize], i: usize| order.iter().position(|&o| o == i).unwrap_or(0);
     let (body, answer) = match &q.answer {
-        Answer::Single { options, correct } => (
-            json!({"options": lettered(options.iter().collect())}),
-            format!("{}) {}", letter(*correct), options[*correct]),
-        ),
-        Answer::Multiple { options, correct } => (
-            json!({"options": lettered(options.iter().collect())}),
-            correct.iter().map(|&i| format!("{}) {}", letter(i), options[i])).collect::<Vec<_>>().join("; "),
-        ),
+        Answer::Single { options, correct } => {
+            let order = option_order(l.site, q, options.len());
+            (
+                json!({"options": lettered(order.iter().map(|&i| &options[i]).collect())}),
+                format!("{}) {}", letter(shown_at(&order, *correct)), options[*correct]),
+            )
+        }
+        Answer::Multiple { options, correct } => {
+            let order = option_order(l.site, q, options.len());
+            let mut keyed: Vec<(usize, &String)> =
+                correct.iter().map(|&i| (shown_at(&order, i), &options[i])).collect();
+            keyed.sort_unstable();
+            (
+                json!({"options": lettered(order.iter().map(|&i| &options[i]).collect())}),
+                keyed.iter().map(|(at, o)| format!("{}) {o}", letter(*at))).collect::<Vec<_>>().join("; "),
+            )
+        }
         Answer::Truefalse(b) => (json!({}), if *b { "True" } else { "False" }.to_string()),
         Answer::Short { answers, .. } => (json!({}), answers.join(" / ")),
         Answer::Matching { left, right } => {
