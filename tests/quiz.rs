@@ -335,3 +335,53 @@ fn shuffled_sheet_key_letters_follow_the_printed_order() {
     assert!(sheet.contains(&format!("<strong>{letter}) Edward Bordin</strong>")), "{options:?}");
     assert_ne!(options.first().copied(), Some("a) Carl Rogers"), "authored order hidden: {options:?}");
 }
+
+/// Values of the wrong shape anywhere in a question are located errors, never panics.
+#[test]
+fn odd_values_are_errors_not_panics() {
+    let dir = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+    std::fs::write(dir.path().join("site.toml"), "title = \"Odd\"\n").expect("write");
+    let page = "---
+title: Odd
+quiz:
+  - just text
+  - type: [single]
+    prompt: {a: b}
+  - type: single
+    prompt: Options as a map.
+    options: {a: b}
+    answer: {}
+    feedback: [x]
+  - type: matching
+    prompt: Sides as text.
+    left: a
+    right: [[x], y]
+  - type: short
+    prompt: \"\"
+    answers: [\"\", \" \"]
+    pattern: [x]
+  - type: ordering
+    prompt: Empty steps.
+    steps: [\"\", \"\"]
+    tests: {a: 1}
+  - type: truefalse
+    prompt: Number answer.
+    answer: 1
+    difficulty: [hard]
+    id: \"bad id\"
+  - type: multiple
+    prompt: \"Ünïcödé options\"
+    options: [é, ü, é]
+    answer: [é, é]
+    feedback:
+      ö: x
+---
+Body.
+";
+    std::fs::write(dir.path().join("content/odd.md"), page).expect("write");
+    let err = rapport::check(&BuildOptions::at(dir.path())).expect_err("errors");
+    let Error::Content(diags) = err else { panic!("expected content errors, got {err}") };
+    assert!(diags.error_count() >= 12, "{}", diags.render());
+    assert!(diags.sorted().iter().all(|d| d.line > 0 && d.col > 0), "{}", diags.render());
+}

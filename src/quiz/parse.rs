@@ -97,6 +97,10 @@ impl Item<'_> {
         if at_item != fm.locate(&base) {
             return fm.locate_text(&item, text);
         }
+        if text.trim().is_empty() {
+            // Nothing to search for in a flow list: point at the list itself.
+            return fm.locate(&base);
+        }
         nth_text(fm, &base, text, earlier_same)
     }
 
@@ -179,7 +183,10 @@ impl Item<'_> {
             (Some(a), _) => self.feedback(a),
             // Still check feedback keys against the options when the answer has problems.
             (None, Some(options)) => self.feedback(&Answer::Multiple { options, correct: Vec::new() }),
-            (None, None) => Vec::new(),
+            (None, None) => {
+                self.feedback_map();
+                Vec::new()
+            }
         };
         let id = self.id(qtype, prompt.as_ref());
         let errors_after = self.diags.iter().filter(|d| d.is_error()).count();
@@ -602,15 +609,23 @@ impl Item<'_> {
         self.distinct_list("steps", "step", 2)
     }
 
+    /// The `feedback` mapping, or an error when it has another shape.
+    fn feedback_map(&mut self) -> Option<Mapping> {
+        match self.get("feedback")?.clone() {
+            Value::Mapping(map) => Some(map),
+            other => {
+                let pos = self.key_pos("feedback");
+                let msg = format!("`feedback` should map answers to texts, found {}", describe(&other));
+                self.error(pos, 8, msg, Some("write `feedback:` then one `option: text` line per option".into()));
+                None
+            }
+        }
+    }
+
     /// Per-answer feedback: keys must name an option (or true/false); matching and ordering ignore it.
     fn feedback(&mut self, answer: &Answer) -> Vec<(String, Markdown)> {
-        let Some(value) = self.get("feedback").cloned() else { return Vec::new() };
+        let Some(map) = self.feedback_map() else { return Vec::new() };
         let pos = self.key_pos("feedback");
-        let Value::Mapping(map) = value else {
-            let msg = format!("`feedback` should map answers to texts, found {}", describe(&value));
-            self.error(pos, 8, msg, Some("write `feedback:` then one `option: text` line per option".into()));
-            return Vec::new();
-        };
         let keys: Vec<String> = match answer {
             Answer::Single { options, .. } | Answer::Multiple { options, .. } => options.clone(),
             Answer::Truefalse(_) => vec!["true".into(), "false".into()],
