@@ -6,7 +6,7 @@
 // round over http, filtered to one concept page.
 //
 // Run: cargo build && npm install --no-save playwright-core && node --test tests/browser/
-// Env: RAPPORT_BIN (default target/debug/rapport), CHROMIUM (default /usr/bin/chromium).
+// Env: RAPPORT_BIN (default: the newer of target/debug and target/release), CHROMIUM (default /usr/bin/chromium).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -18,7 +18,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
-const bin = process.env.RAPPORT_BIN || path.join(repo, "target", "debug", "rapport");
+// The binary under test: RAPPORT_BIN (tests/browser.rs passes cargo's), else the newest local build.
+const exe = process.platform === "win32" ? "rapport.exe" : "rapport";
+const builds = ["debug", "release"].map((p) => path.join(repo, "target", p, exe)).filter((f) => existsSync(f));
+builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+const bin = process.env.RAPPORT_BIN || builds[0] || path.join(repo, "target", "debug", exe);
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let chromium = null;
