@@ -79,6 +79,36 @@ function serve(root) {
 
 const fileUrl = (rel) => pathToFileURL(path.join(out, rel)).href;
 
+/** Answers question `q` (its data as in the page) correctly in its form, with the controls a person uses. */
+async function answerRight(form, q) {
+  switch (q.type) {
+    case "single":
+      await form.getByLabel(q.options[q.answer], { exact: true }).check();
+      break;
+    case "multiple":
+      for (const i of q.answer) await form.getByLabel(q.options[i], { exact: true }).check();
+      break;
+    case "truefalse":
+      await form.getByLabel(q.answer ? "True" : "False", { exact: true }).check();
+      break;
+    case "short":
+      await form.getByLabel("Your answer").fill(q.answers[0]);
+      break;
+    case "matching":
+      for (const [i, left] of q.left.entries()) await form.getByLabel(left, { exact: true }).selectOption({ label: q.right[i] });
+      break;
+    case "ordering":
+      for (let i = 0; i < q.steps.length; i++) {
+        const step = form.locator(`li[data-step="${i}"]`);
+        while ((await form.locator(".quiz-step").evaluateAll((lis, s) => lis.findIndex((li) => li.dataset.step === s), String(i))) > i) {
+          await step.locator('[data-dir="up"]').click();
+        }
+      }
+      break;
+  }
+  await form.getByRole("button", { name: "Check", exact: true }).click();
+}
+
 /** A page that fails the test on any script error. */
 async function open(context, url) {
   const page = await context.newPage();
@@ -102,7 +132,7 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   await bordin.getByLabel("Carl Rogers").focus();
   await page.keyboard.press("ArrowDown");
   assert.equal(await bordin.getByLabel("Edward Bordin").isChecked(), true);
-  await bordin.getByRole("button", { name: "Check" }).click();
+  await bordin.getByRole("button", { name: "Check", exact: true }).click();
   const right = bordin.locator(".quiz-feedback");
   assert.match(await right.textContent(), /Correct\./);
   assert.match(await right.textContent(), /Bordin.s 1979 model is pan-theoretical/);
@@ -112,7 +142,7 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   // Wrong: true/false; per-answer feedback, the right answer, and links back to the concept page.
   const tf = page.locator("form.quiz-form", { hasText: "person-centred" });
   await tf.getByLabel("True").check();
-  await tf.getByRole("button", { name: "Check" }).click();
+  await tf.getByRole("button", { name: "Check", exact: true }).click();
   const wrong = tf.locator(".quiz-feedback");
   assert.match(await wrong.textContent(), /Not quite\./);
   assert.match(await wrong.textContent(), /It matters across modalities\./);
@@ -134,7 +164,7 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   await tf.getByRole("button", { name: "Retry" }).click();
   assert.match(await score.textContent(), /Score: 1 of 1 correct/);
   await tf.getByLabel("True").check();
-  await tf.getByRole("button", { name: "Check" }).click();
+  await tf.getByRole("button", { name: "Check", exact: true }).click();
 
   // Reload: progress is kept in localStorage under the site's versioned key.
   await page.reload();
@@ -159,7 +189,7 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   assert.match(await queued.locator(".quiz-prompt").textContent(), /person-centred/);
   assert.equal(await queued.locator(".quiz-from a").textContent(), "Therapeutic alliance");
   await queued.getByLabel("False").check();
-  await queued.getByRole("button", { name: "Check" }).click();
+  await queued.getByRole("button", { name: "Check", exact: true }).click();
   assert.match(await queued.locator(".quiz-feedback").textContent(), /Correct\./);
   await review.reload();
   assert.match(await review.locator(".quiz-review-status").textContent(), /Nothing is due right now\./);
@@ -173,7 +203,7 @@ test("progress moves between machines: export to a file, reset, import it back",
   const page = await open(context, fileUrl("factors/hope.html"));
   const tf = page.locator("form.quiz-form", { hasText: "built on purpose" });
   await tf.getByLabel("True").check();
-  await tf.getByRole("button", { name: "Check" }).click();
+  await tf.getByRole("button", { name: "Check", exact: true }).click();
   const progress = await open(context, fileUrl("quiz/progress.html"));
   const status = progress.locator("[data-quiz-tools-status]");
   const [download] = await Promise.all([progress.waitForEvent("download"), progress.getByRole("button", { name: "Export progress" }).click()]);
@@ -193,6 +223,27 @@ test("progress moves between machines: export to a file, reset, import it back",
   await progress.locator(".quiz-overall", { hasText: "You have tried 1 of 9" }).waitFor();
   assert.match(await status.textContent(), /Imported 1 record/);
   assert.deepEqual(progress.errors, []);
+  await context.close();
+});
+
+test("every question of every page can be answered right with its controls", { skip }, async () => {
+  const context = await browser.newContext();
+  const bank = JSON.parse(readFileSync(path.join(out, "quiz", "bank.js"), "utf8").replace(/^[^]*?= /, "").replace(/;\s*$/, ""));
+  const pages = [...new Set(bank.questions.map((q) => bank.pages[q.page].href.replace(/^\.\.\//, "")))];
+  let checked = 0;
+  for (const rel of pages) {
+    const page = await open(context, fileUrl(rel));
+    const data = JSON.parse(await page.locator("script.quiz-data").textContent());
+    for (const q of data.questions) {
+      const form = page.locator(`form[data-qid="${q.id}"]`);
+      await answerRight(form, q);
+      assert.match(await form.locator(".quiz-verdict").textContent(), /^Correct\./, `${rel} ${q.id}`);
+      checked += 1;
+    }
+    assert.deepEqual(page.errors, [], rel);
+    await page.close();
+  }
+  assert.equal(checked, bank.questions.length);
   await context.close();
 });
 
@@ -218,7 +269,7 @@ test("practice over http: a round filtered to one concept page, short answers by
   assert.match(await page.locator("[data-quiz-page-filter]").textContent(), /Questions that test Empathy/);
   const short = page.locator("form.quiz-form", { hasText: "three-letter abbreviation" });
   await short.getByLabel("Your answer").fill("  c.b.t. ");
-  await short.getByRole("button", { name: "Check" }).click();
+  await short.getByRole("button", { name: "Check", exact: true }).click();
   assert.match(await short.locator(".quiz-feedback").textContent(), /Correct\./);
   assert.match(await page.locator(".quiz-score").textContent(), /Score: 1 of 1 correct/);
   assert.deepEqual(page.errors, []);
