@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
@@ -33,7 +34,8 @@ pub struct Config {
     #[serde(default = "default_language")]
     pub language: String,
     #[serde(default)]
-    pub kinds: BTreeMap<String, KindConfig>,
+    /// Kinds in declaration order: navigation and the home page follow it.
+    pub kinds: IndexMap<String, KindConfig>,
     #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
@@ -99,9 +101,9 @@ pub struct KindConfig {
     #[serde(default)]
     pub optional: Vec<String>,
     #[serde(default)]
-    pub fields: BTreeMap<String, FieldConfig>,
+    pub fields: IndexMap<String, FieldConfig>,
     #[serde(default)]
-    pub relations: BTreeMap<String, RelationConfig>,
+    pub relations: IndexMap<String, RelationConfig>,
 }
 
 /// `[kinds.NAME.fields.FIELD]`: a kind's own field.
@@ -212,8 +214,8 @@ impl Config {
             group_by: None,
             required: vec!["title".into()],
             optional: vec![],
-            fields: BTreeMap::new(),
-            relations: BTreeMap::new(),
+            fields: IndexMap::new(),
+            relations: IndexMap::new(),
         });
         let problems = config.check(text);
         if problems.is_empty() {

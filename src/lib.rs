@@ -3,8 +3,7 @@
 //! The pipeline runs `discover -> parse -> link -> validate quizzes -> render -> index -> write`;
 //! see ARCHITECTURE.md for where each stage lives.
 
-// Diagnostics are rich on purpose (source line, help) and travel as plain values; boxing them
-// everywhere would only add noise.
+// Diagnostics travel in `Err` on cold paths only; boxing them would make every call site noisier.
 #![allow(clippy::result_large_err)]
 
 pub mod config;
@@ -18,6 +17,7 @@ pub mod quiz;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 
 pub use error::Error;

@@ -3,6 +3,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::page::{slugify, Page, SlugRef};
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -22,6 +24,18 @@ pub struct Relation {
     pub label: String,
     pub targets: Vec<usize>,
     pub ordered: bool,
+}
+
+/// What one page links to, before the merge into the graph.
+#[derive(Default)]
+struct PageLinks {
+    body: HashMap<usize, (usize, Option<String>)>,
+    relations: Vec<Relation>,
+    /// Heading each relation gets on its targets, parallel to `relations`.
+    reverse_labels: Vec<String>,
+    related: Vec<usize>,
+    tests: Vec<usize>,
+    problems: Vec<Diagnostic>,
 }
 
 /// The site's link graph.
@@ -50,48 +64,33 @@ impl LinkGraph {
         let mut g = LinkGraph::default();
         let mut problems = Vec::new();
         g.index_names(pages, &mut problems);
+        // Each page resolves its own links independently; the merge below is sequential and cheap.
+        let per_page: Vec<PageLinks> =
+            (0..pages.len()).into_par_iter().map(|i| g.resolve_page(pages, i, config)).collect();
         let n = pages.len();
-        g.body = vec![HashMap::new(); n];
-        g.relations = vec![Vec::new(); n];
-        g.related = vec![Vec::new(); n];
-        g.tests = vec![Vec::new(); n];
         let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
         let mut reverse: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); n];
-        for (i, page) in pages.iter().enumerate() {
-            for link in &page.doc.links {
-                match g.resolve_link(pages, i, link) {
-                    Ok(t) => {
-                        g.body[i].insert(link.offset, (t.page, t.anchor.map(str::to_string)));
-                        if t.page != i {
-                            back[t.page].insert(i);
-                        }
-                    }
-                    Err((msg, help)) => {
-                        problems.push(page.error((link.line, link.col), msg).with_len(link.len).with_help(help));
-                    }
-                }
+        for (i, pl) in per_page.into_iter().enumerate() {
+            for (t, _) in pl.body.values() {
+                back[*t].insert(i);
             }
-            let kind = config.kind(&page.kind);
-            for (field, refs) in &page.relations {
-                let rc = kind.and_then(|k| k.relations.get(field)).cloned().unwrap_or_default();
-                let targets = g.resolve_refs(pages, i, field, refs, rc.kind.as_deref(), config, &mut problems);
-                for &t in &targets {
+            for (rel, reverse_label) in pl.relations.iter().zip(&pl.reverse_labels) {
+                for &t in &rel.targets {
                     back[t].insert(i);
-                    let label =
-                        rc.reverse.clone().unwrap_or_else(|| kind.map(|k| k.plural(&page.kind)).unwrap_or_default());
-                    match reverse[t].iter_mut().find(|(l, _)| *l == label) {
+                    match reverse[t].iter_mut().find(|(l, _)| l == reverse_label) {
                         Some((_, v)) => v.push(i),
-                        None => reverse[t].push((label, vec![i])),
+                        None => reverse[t].push((reverse_label.clone(), vec![i])),
                     }
                 }
-                let label = rc.label.clone().unwrap_or_else(|| crate::config::capitalize(field));
-                g.relations[i].push(Relation { field: field.clone(), label, targets, ordered: rc.ordered });
             }
-            g.related[i] = g.resolve_refs(pages, i, "related", &page.related, None, config, &mut problems);
-            for &t in &g.related[i] {
+            for &t in &pl.related {
                 back[t].insert(i);
             }
-            g.tests[i] = g.resolve_refs(pages, i, "tests", &page.tests, None, config, &mut problems);
+            g.body.push(pl.body);
+            g.relations.push(pl.relations);
+            g.related.push(pl.related);
+            g.tests.push(pl.tests);
+            problems.extend(pl.problems);
         }
         g.link_count = g.body.iter().map(HashMap::len).sum::<usize>()
             + g.relations.iter().flatten().map(|r| r.targets.len()).sum::<usize>()
@@ -99,6 +98,34 @@ impl LinkGraph {
         g.backlinks = back.into_iter().enumerate().map(|(i, s)| s.into_iter().filter(|&p| p != i).collect()).collect();
         g.reverse = reverse;
         (g, problems)
+    }
+
+    /// Resolves everything page `i` links to.
+    fn resolve_page(&self, pages: &[Page], i: usize, config: &Config) -> PageLinks {
+        let page = &pages[i];
+        let mut out = PageLinks::default();
+        for link in &page.doc.links {
+            match self.resolve_link(pages, i, link) {
+                Ok(t) => {
+                    out.body.insert(link.offset, (t.page, t.anchor.map(str::to_string)));
+                }
+                Err((msg, help)) => {
+                    out.problems.push(page.error((link.line, link.col), msg).with_len(link.len).with_help(help));
+                }
+            }
+        }
+        let kind = config.kind(&page.kind);
+        for (field, refs) in &page.relations {
+            let rc = kind.and_then(|k| k.relations.get(field)).cloned().unwrap_or_default();
+            let targets = self.resolve_refs(pages, i, field, refs, rc.kind.as_deref(), config, &mut out.problems);
+            let reverse = rc.reverse.clone().unwrap_or_else(|| kind.map(|k| k.plural(&page.kind)).unwrap_or_default());
+            let label = rc.label.clone().unwrap_or_else(|| crate::config::capitalize(field));
+            out.relations.push(Relation { field: field.clone(), label, targets, ordered: rc.ordered });
+            out.reverse_labels.push(reverse);
+        }
+        out.related = self.resolve_refs(pages, i, "related", &page.related, None, config, &mut out.problems);
+        out.tests = self.resolve_refs(pages, i, "tests", &page.tests, None, config, &mut out.problems);
+        out
     }
 
     fn index_names(&mut self, pages: &[Page], problems: &mut Vec<Diagnostic>) {

@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use rapport::{BuildOptions, Error};
 
+// Rendering allocates many small strings on every core; mimalloc keeps that from contending.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Build cross-linked, searchable study sites with self-quizzes from structured Markdown.
 #[derive(Parser)]
 #[command(name = "rapport", version, about, long_about = None)]
@@ -30,6 +34,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each pipeline stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check pages, links, quizzes and templates like `build` does, without writing anything.
     Check {
@@ -52,6 +59,26 @@ enum Command {
         title: String,
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Build, serve over HTTP with live reload, and rebuild on every change (for writing).
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind; anything but a loopback address makes the site reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Also serve draft pages.
+        #[arg(long)]
+        drafts: bool,
+        /// Folder to build into (default: a private temporary folder).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
     /// Search the built site's index from the terminal (same engine and ranking as the browser).
     Search {
@@ -129,7 +156,7 @@ fn failure_summary(e: &Error) -> String {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build { site, output, base_url, drafts } => {
+        Command::Build { site, output, base_url, drafts, timings } => {
             let opts = BuildOptions { root: site.root, output, base_url, drafts };
             let spinner = progress("Building");
             let result = rapport::build(&opts);
@@ -148,6 +175,11 @@ fn run(command: Command) -> Result<(), Error> {
                 report.output.display(),
                 report.elapsed.as_secs_f64()
             );
+            if timings {
+                for (stage, took) in &report.stages {
+                    println!("  {:>8.3} s  {stage}", took.as_secs_f64());
+                }
+            }
             Ok(())
         }
         Command::Check { site, drafts } => {
@@ -169,6 +201,10 @@ fn run(command: Command) -> Result<(), Error> {
             let path = rapport::scaffold::new_page(&site.root, &kind, &title)?;
             println!("Created {}", path.display());
             Ok(())
+        }
+        Command::Serve { site, port, bind, open, drafts, output } => {
+            let build = BuildOptions { root: site.root, output, drafts, base_url: None };
+            rapport::serve::serve(rapport::serve::ServeOptions { build, bind, port, open })
         }
         Command::Search { query, site, output, limit, kind, json } => {
             let out_dir = output.unwrap_or_else(|| site.root.join("public"));

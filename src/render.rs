@@ -69,10 +69,32 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Tera, Vec<Diagnostic>>
             None => vec![Diagnostic::error("themes", 0, 0, format!("template error: {}", chain.replace('\n', ": ")))],
         }
     })?;
+    tera.set_escape_fn(escape_html);
     tera.register_filter("slugify", |v: &tera::Value, _: &HashMap<String, tera::Value>| {
         Ok(tera::Value::String(crate::content::page::slugify(v.as_str().unwrap_or_default())))
     });
     Ok(tera)
+}
+
+/// Escapes the five characters that matter in HTML text and attributes (tera's default also escapes `/`).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+    out
 }
 
 /// Pulls "--> line:col" out of a tera parse error.
@@ -195,24 +217,45 @@ pub fn kind_index_path(site: &Site, kind: &str) -> String {
     site.link_path(&format!("{folder}/index.html"))
 }
 
-/// Renders everything: pages, kind indexes, tag pages, home, 404 and sitemap.
-pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = Renderer::new(site, tera);
+/// Every output job of the site: pages, kind indexes, tag pages, home, 404 and generated pages.
+pub fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    for kind in site.config.kinds.keys() {
-        if site.pages.iter().any(|p| &p.kind == kind) {
-            jobs.push(Job::Kind(kind.clone()));
-        }
-    }
+    let mut kinds: Vec<&String> =
+        site.config.kinds.keys().filter(|k| site.pages.iter().any(|p| &p.kind == *k)).collect();
+    kinds.dedup();
+    jobs.extend(kinds.into_iter().cloned().map(Job::Kind));
     jobs.push(Job::Tags);
-    jobs.extend(r.tags.keys().cloned().map(Job::Tag));
+    let mut tags: Vec<&String> = site.pages.iter().flat_map(|p| &p.tags).collect();
+    tags.sort();
+    tags.dedup();
+    jobs.extend(tags.into_iter().cloned().map(Job::Tag));
+    jobs.extend(site_wide_jobs(site));
+    jobs
+}
+
+/// Jobs whose output depends on the whole site: home (unless content/index.md renders it),
+/// 404, sitemap and the generated pages of later stages.
+pub fn site_wide_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
     if !site.pages.iter().any(|p| p.is_home()) {
         jobs.push(Job::Home);
     }
     jobs.push(Job::NotFound);
+    jobs.push(Job::Sitemap);
     jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+    jobs
+}
+
+/// Renders everything.
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_jobs(site, tera, &all_jobs(site))
+}
+
+/// Renders the given jobs in parallel; every failure is collected.
+pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer::new(site, tera);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.render(j)).collect();
-    let mut files = Vec::with_capacity(results.len() + 1);
+    let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for res in results {
         match res {
@@ -220,7 +263,6 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
             Err(d) => problems.push(d),
         }
     }
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: r.sitemap().into_bytes() });
     if problems.is_empty() {
         Ok(files)
     } else {
@@ -229,7 +271,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
 }
 
 /// Generated pages that another stage asks for (search and quiz pages): template, output path, title.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtraPage {
     pub template: String,
     pub path: String,
@@ -237,20 +279,29 @@ pub struct ExtraPage {
     pub extra: serde_json::Value,
 }
 
-#[derive(Debug, Clone)]
-enum Job {
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// A content page, by index.
     Page(usize),
+    /// A kind's index page.
     Kind(String),
+    /// The list of tags.
     Tags,
+    /// One tag's page.
     Tag(String),
+    /// The home page when content/index.md is absent.
     Home,
     NotFound,
+    Sitemap,
     Extra(ExtraPage),
 }
 
 struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
+    /// Pages per kind (the home page not counted), computed once: the nav of every page needs it.
+    kind_counts: HashMap<&'a str, usize>,
     tags: BTreeMap<String, Vec<usize>>,
     courses: HashMap<usize, Vec<(usize, usize)>>,
 }
@@ -272,7 +323,11 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        Renderer { site, tera, tags, courses }
+        let mut kind_counts: HashMap<&str, usize> = HashMap::new();
+        for p in site.pages.iter().filter(|p| !p.is_home()) {
+            *kind_counts.entry(p.kind.as_str()).or_default() += 1;
+        }
+        Renderer { site, tera, kind_counts, tags, courses }
     }
 
     fn page_ref(&self, from: &str, i: usize) -> PageRef {
@@ -313,7 +368,7 @@ impl<'a> Renderer<'a> {
             .config
             .kinds
             .keys()
-            .filter(|k| *k != "page" && site.pages.iter().any(|p| &p.kind == *k))
+            .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
             .map(|k| NavItem {
                 label: site.config.kinds[k].plural(k),
                 href: relative(out_path, &kind_index_path(site, k)),
@@ -337,6 +392,7 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let (path, template, ctx) = match job {
+            Job::Sitemap => return Ok(OutputFile { path: "sitemap.xml".into(), bytes: self.sitemap().into_bytes() }),
             Job::Page(i) => self.page_job(*i),
             Job::Kind(k) => self.kind_job(k),
             Job::Tags => self.tags_job(),
@@ -488,7 +544,7 @@ impl<'a> Renderer<'a> {
             .kinds
             .iter()
             .filter_map(|(k, kc)| {
-                let count = site.pages.iter().filter(|p| &p.kind == k && !p.is_home()).count();
+                let count = self.kind_counts.get(k.as_str()).copied().unwrap_or(0);
                 (count > 0).then(|| {
                     serde_json::json!({
                         "label": kc.plural(k),
@@ -526,7 +582,7 @@ impl<'a> Renderer<'a> {
             "breadcrumbs",
             &[serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})],
         );
-        (path, "kind.html".into(), ctx)
+        (self.file_of(&path), "kind.html".into(), ctx)
     }
 
     /// Groups a kind's pages by its `group_by` field (in declared value order) or relation.
@@ -618,7 +674,7 @@ impl<'a> Renderer<'a> {
         for p in &self.site.pages {
             let loc = if base.is_empty() { p.href.clone() } else { format!("{base}/{}", p.href) };
             out.push_str("  <url><loc>");
-            out.push_str(&tera::escape_html(&loc));
+            out.push_str(&escape_html(&loc));
             out.push_str("</loc>");
             if let Some(u) = &p.updated {
                 out.push_str("<lastmod>");

@@ -60,6 +60,26 @@ pub struct BuildReport {
     /// Warnings found (a build with errors returns [`Error::Content`]).
     pub diagnostics: Diagnostics,
     pub output: PathBuf,
+    /// Wall time of each pipeline stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Records how long each stage took.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch { last: Instant::now(), stages: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 impl Site {
@@ -154,9 +174,11 @@ pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
 /// Builds the site into a staging folder and swaps it in only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
+    let mut watch = Stopwatch::new();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
     let (site, mut diags) = Site::load(opts)?;
+    watch.lap("load, parse, link, validate");
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
     let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
     let mut files = match render::render_site(&site, &tera) {
@@ -167,10 +189,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         }
     };
     files.extend(site.quizzes.output_files(&site));
+    watch.lap("render");
     if site.config.search.enabled {
         files.extend(search::build_index(&site).map_err(|ds| Error::Content(collect(ds)))?);
+        watch.lap("search index");
     }
     let file_count = output::write_site(&out_dir, &files, &assets)?;
+    watch.lap("write and swap");
     Ok(BuildReport {
         pages: site.pages.len(),
         links: site.graph.link_count,
@@ -178,6 +203,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         elapsed: started.elapsed(),
         diagnostics: std::mem::take(&mut diags),
         output: out_dir,
+        stages: watch.stages,
     })
 }
 

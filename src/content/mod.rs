@@ -17,24 +17,7 @@ use page::{build_page, Page, PageSource};
 pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let (files, mut problems) = discover::discover(root, &content_dir);
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|file| {
-            let text = match discover::read_source(file) {
-                Ok(t) => t,
-                Err(d) => return (None, vec![d]),
-            };
-            let (front, body_start) = match frontmatter::split(&text) {
-                Ok(x) => x,
-                Err(e) => {
-                    let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text);
-                    return (None, vec![d]);
-                }
-            };
-            let doc = markdown::analyze(&text, body_start);
-            build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config)
-        })
-        .collect();
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files.par_iter().map(|file| load_page(file, config)).collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, ds) in results {
         problems.extend(ds);
@@ -45,4 +28,21 @@ pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec
         }
     }
     (pages, problems)
+}
+
+/// Reads, splits, analyses and checks one source file.
+pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+    let text = match discover::read_source(file) {
+        Ok(t) => t,
+        Err(d) => return (None, vec![d]),
+    };
+    let (front, body_start) = match frontmatter::split(&text) {
+        Ok(x) => x,
+        Err(e) => {
+            let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text);
+            return (None, vec![d]);
+        }
+    };
+    let doc = markdown::analyze(&text, body_start);
+    build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config)
 }

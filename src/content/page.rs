@@ -36,8 +36,8 @@ pub struct Page {
     pub sources: Vec<String>,
     /// The kind's own fields, each as a list of values.
     pub fields: BTreeMap<String, Vec<String>>,
-    /// The kind's typed relations, in front matter order.
-    pub relations: BTreeMap<String, Vec<SlugRef>>,
+    /// The kind's typed relations, in site.toml order.
+    pub relations: indexmap::IndexMap<String, Vec<SlugRef>>,
     /// Path relative to content/.
     pub rel: PathBuf,
     /// Path shown in diagnostics.

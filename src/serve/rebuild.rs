@@ -1,0 +1,360 @@
+//! Incremental rebuilds for `serve`: re-parse only changed pages, re-render only what they affect,
+//! write only files whose bytes changed. A failed rebuild changes nothing on disk.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tera::Tera;
+
+use crate::content::discover::{self, SourceFile};
+use crate::content::{self, page::Page};
+use crate::diagnostics::Diagnostics;
+use crate::error::Error;
+use crate::links::LinkGraph;
+use crate::quiz;
+use crate::render::{self, Job, OutputFile};
+use crate::search;
+use crate::site::{BuildOptions, Site};
+
+/// What changed on disk, sorted by the cheapest correct rebuild.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Markdown files under content/, relative to content/.
+    pub content: BTreeSet<PathBuf>,
+    /// Templates or theme files: everything is re-rendered.
+    pub templates: bool,
+    /// Static files: assets are copied again.
+    pub assets: bool,
+    /// site.toml or the synonyms file: a full rebuild.
+    pub config: bool,
+}
+
+impl Changes {
+    /// True when nothing relevant changed.
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty() && !self.templates && !self.assets && !self.config
+    }
+
+    /// Sorts one changed path (relative to the site `root`) into its kind of change.
+    pub fn add(&mut self, root: &Path, rel: &Path) {
+        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if discover::is_ignored(name) {
+            return;
+        }
+        let mut parts = rel.components();
+        let first = parts.next().and_then(|c| c.as_os_str().to_str()).unwrap_or("");
+        match first {
+            "content" if name.ends_with(".md") => {
+                self.content.insert(parts.as_path().to_path_buf());
+            }
+            // A folder that vanished (renamed or deleted) may have held pages: rescan everything.
+            // Existing folders report changes of their files, which arrive as their own events.
+            "content" if !name.contains('.') && !root.join(rel).exists() => self.config = true,
+            "themes" | "templates" => self.templates = true,
+            "static" => self.assets = true,
+            "site.toml" | "synonyms.txt" => self.config = true,
+            _ => {}
+        }
+    }
+}
+
+/// The result of one rebuild.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Output files written (changed bytes only).
+    pub written: usize,
+    /// Files rendered, written or not.
+    pub rendered: usize,
+    pub elapsed: Duration,
+    /// Warnings of the new build.
+    pub warnings: Diagnostics,
+    /// True when the whole site was rebuilt.
+    pub full: bool,
+}
+
+/// The last good build, kept in memory between changes.
+pub struct State {
+    opts: BuildOptions,
+    out: PathBuf,
+    site: Site,
+    tera: Tera,
+    /// Hash of every file last written, so unchanged output is not rewritten.
+    written: HashMap<String, u64>,
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    b.hash(&mut h);
+    h.finish()
+}
+
+impl State {
+    /// Builds the whole site into `out` (a folder private to the server).
+    pub fn new(opts: BuildOptions, out: PathBuf) -> Result<(State, Rebuilt), Error> {
+        let started = Instant::now();
+        let (site, tera, files, warnings) = full_build(&opts)?;
+        let mut state = State { opts, out, site, tera, written: HashMap::new() };
+        let rendered = files.len();
+        let written = state.write(&files)?;
+        Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true }))
+    }
+
+    /// The site as last built.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Applies a batch of changes; on error the previous build stays as it is.
+    pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
+        if changes.config || changes.templates || changes.assets {
+            let (site, tera, files, warnings) = full_build(&self.opts)?;
+            self.site = site;
+            self.tera = tera;
+            let rendered = files.len();
+            let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
+            self.remove(&stale);
+            let written = self.write(&files)?;
+            return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true });
+        }
+        let old_outputs: Vec<String> = self.site.pages.iter().map(|p| p.out_path.clone()).collect();
+        let old_tags: HashSet<String> = self.site.pages.iter().flat_map(|p| p.tags.iter().cloned()).collect();
+        let (site, jobs, warnings) = self.relink(&changes.content)?;
+        // Pages deleted or renamed, and tags no longer used, leave no stale files behind.
+        let new_outputs: HashSet<&str> = site.pages.iter().map(|p| p.out_path.as_str()).collect();
+        let new_tags: HashSet<&String> = site.pages.iter().flat_map(|p| &p.tags).collect();
+        let mut stale: Vec<String> = old_outputs.into_iter().filter(|p| !new_outputs.contains(p.as_str())).collect();
+        stale.extend(
+            old_tags
+                .iter()
+                .filter(|t| !new_tags.contains(t))
+                .map(|t| site.link_path(&format!("tags/{}.html", crate::content::page::slugify(t)))),
+        );
+        self.remove(&stale);
+        // The new model is consistent even if rendering fails below; the disk keeps the last good output.
+        self.site = site;
+        let mut files =
+            render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(collected(ds)))?;
+        files.extend(self.site.quizzes.output_files(&self.site));
+        let rendered = files.len();
+        let written = self.write(&files)?;
+        Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false })
+    }
+
+    /// Brings the search index up to date after an incremental rebuild (full rebuilds include it).
+    /// Separate from [`State::apply`] so open tabs reload before the index is rewritten.
+    pub fn refresh_search(&mut self) -> Result<usize, Error> {
+        if !self.site.config.search.enabled {
+            return Ok(0);
+        }
+        let index = search::build_index(&self.site).map_err(|ds| Error::Content(collected(ds)))?;
+        self.write(&index)
+    }
+
+    /// Re-parses changed pages and relinks the site; returns the new site and the jobs to render.
+    fn relink(&mut self, changed: &BTreeSet<PathBuf>) -> Result<(Site, Vec<Job>, Diagnostics), Error> {
+        let root = &self.opts.root;
+        let config = &self.site.config;
+        let mut diags = Diagnostics::new();
+        let old_slugs: Vec<String> = self.site.pages.iter().map(|p| p.slug.clone()).collect();
+        let total = self.site.pages.len();
+        // Move pages rather than clone them: unchanged pages keep their order, changed ones are set aside
+        // so the old order can be restored exactly if the change has errors.
+        let mut pages: Vec<Page> = Vec::with_capacity(total + changed.len());
+        let mut displaced: Vec<(usize, Page)> = Vec::new();
+        for (i, p) in std::mem::take(&mut self.site.pages).into_iter().enumerate() {
+            if changed.contains(&p.rel) {
+                displaced.push((i, p));
+            } else {
+                pages.push(p);
+            }
+        }
+        let kept = pages.len();
+        let mut touched: HashSet<String> = HashSet::new();
+        let mut touched_kinds: HashSet<String> = HashSet::new();
+        let mut touched_tags: HashSet<String> = HashSet::new();
+        for (_, old) in &displaced {
+            touched.insert(old.slug.clone());
+            touched_kinds.insert(old.kind.clone());
+            touched_tags.extend(old.tags.iter().cloned());
+        }
+        for rel in changed {
+            let abs = root.join("content").join(rel);
+            if !abs.is_file() {
+                continue;
+            }
+            let file = SourceFile { display: Path::new("content").join(rel), rel: rel.clone(), abs };
+            let (page, problems) = content::load_page(&file, config);
+            diags.extend(problems);
+            if let Some(p) = page.filter(|p| self.opts.drafts || !p.draft) {
+                touched.insert(p.slug.clone());
+                touched_kinds.insert(p.kind.clone());
+                touched_tags.extend(p.tags.iter().cloned());
+                pages.push(p);
+            }
+        }
+        let (graph, problems) = LinkGraph::build(&pages, config);
+        diags.extend(problems);
+        let (quizzes, problems) = quiz::validate(&pages, &graph, config);
+        diags.extend(problems);
+        if diags.has_errors() {
+            pages.truncate(kept);
+            self.site.pages = restore_order(pages, displaced, total);
+            return Err(Error::Content(diags));
+        }
+        let mut site = Site {
+            root: self.site.root.clone(),
+            config: self.site.config.clone(),
+            pages,
+            graph,
+            quizzes,
+            extra_pages: Vec::new(),
+        };
+        let mut extra = site.quizzes.extra_pages(&site);
+        if site.config.search.enabled {
+            extra.extend(search::extra_pages(&site));
+        }
+        site.extra_pages = extra;
+        let jobs = affected_jobs(&self.site, &old_slugs, &site, &touched, &touched_kinds, &touched_tags);
+        Ok((site, jobs, diags))
+    }
+
+    /// Deletes output files that the site no longer produces.
+    fn remove(&mut self, paths: &[String]) {
+        for p in paths {
+            // Already gone is fine: the goal is that it is not served.
+            let _ = std::fs::remove_file(self.out.join(p));
+            self.written.remove(p);
+        }
+    }
+
+    /// Writes files whose bytes differ from what was last written; returns how many were written.
+    fn write(&mut self, files: &[OutputFile]) -> Result<usize, Error> {
+        let mut n = 0;
+        for f in files {
+            let h = hash_bytes(&f.bytes);
+            if self.written.get(&f.path) == Some(&h) {
+                continue;
+            }
+            let path = self.out.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+            }
+            std::fs::write(&path, &f.bytes).map_err(|source| Error::Io { path: path.clone(), source })?;
+            self.written.insert(f.path.clone(), h);
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Puts set-aside pages back at their original positions among the kept ones.
+fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -> Vec<Page> {
+    let mut kept = kept.into_iter();
+    let mut displaced = displaced.into_iter().peekable();
+    let mut out = Vec::with_capacity(total);
+    for i in 0..total {
+        match displaced.peek() {
+            Some((at, _)) if *at == i => out.extend(displaced.next().map(|(_, p)| p)),
+            _ => out.extend(kept.next()),
+        }
+    }
+    out
+}
+
+fn collected(ds: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    d.extend(ds);
+    d
+}
+
+/// Loads, renders and indexes the whole site, assets included.
+fn full_build(opts: &BuildOptions) -> Result<(Site, Tera, Vec<OutputFile>, Diagnostics), Error> {
+    let (site, diags) = Site::load(opts)?;
+    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collected(ds)))?;
+    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collected(ds)))?;
+    let mut files = render::render_site(&site, &tera).map_err(|ds| Error::Content(collected(ds)))?;
+    files.extend(site.quizzes.output_files(&site));
+    if site.config.search.enabled {
+        files.extend(search::build_index(&site).map_err(|ds| Error::Content(collected(ds)))?);
+    }
+    files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+    Ok((site, tera, files, diags))
+}
+
+/// The pages and lists a change can alter: the changed pages, every page whose backlinks,
+/// reverse relations or links point at them, their kind indexes and tags, course neighbours,
+/// and the site-wide pages.
+fn affected_jobs(
+    old: &Site,
+    old_slugs: &[String],
+    new: &Site,
+    touched: &HashSet<String>,
+    kinds: &HashSet<String>,
+    tags: &HashSet<String>,
+) -> Vec<Job> {
+    let names = |slugs: &[String], v: &[usize]| -> Vec<String> { v.iter().map(|&i| slugs[i].clone()).collect() };
+    let new_slugs: Vec<String> = new.pages.iter().map(|p| p.slug.clone()).collect();
+    let old_index: HashMap<&str, usize> = old_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+    let mut pages: BTreeSet<usize> = BTreeSet::new();
+    for (i, slug) in new_slugs.iter().enumerate() {
+        let links_to_touched = new.graph.body[i].values().any(|(t, _)| touched.contains(&new_slugs[*t]))
+            || new.graph.relations[i].iter().flat_map(|r| &r.targets).any(|t| touched.contains(&new_slugs[*t]))
+            || new.graph.related[i].iter().any(|t| touched.contains(&new_slugs[*t]));
+        let changed_lists = match old_index.get(slug.as_str()) {
+            None => true,
+            Some(&o) => {
+                names(old_slugs, &old.graph.backlinks[o]) != names(&new_slugs, &new.graph.backlinks[i])
+                    || old.graph.reverse[o].len() != new.graph.reverse[i].len()
+                    || old.graph.reverse[o]
+                        .iter()
+                        .zip(&new.graph.reverse[i])
+                        .any(|(a, b)| a.0 != b.0 || names(old_slugs, &a.1) != names(&new_slugs, &b.1))
+            }
+        };
+        if touched.contains(slug) || links_to_touched || changed_lists {
+            pages.insert(i);
+        }
+    }
+    // Modules show their course's previous/next titles: a touched course or module re-renders its course.
+    for (c, rels) in new.graph.relations.iter().enumerate() {
+        for rel in rels.iter().filter(|r| r.ordered) {
+            if touched.contains(&new_slugs[c]) || rel.targets.iter().any(|t| touched.contains(&new_slugs[*t])) {
+                pages.insert(c);
+                pages.extend(rel.targets.iter().copied());
+            }
+        }
+    }
+    let mut jobs: Vec<Job> = pages.into_iter().map(Job::Page).collect();
+    jobs.extend(kinds.iter().filter(|k| new.pages.iter().any(|p| &p.kind == *k)).cloned().map(Job::Kind));
+    jobs.push(Job::Tags);
+    jobs.extend(tags.iter().filter(|t| new.pages.iter().any(|p| p.tags.contains(t))).cloned().map(Job::Tag));
+    jobs.extend(render::site_wide_jobs(new));
+    jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_changes_by_kind() {
+        let mut c = Changes::default();
+        let root = Path::new("/nonexistent-site");
+        c.add(root, Path::new("content/factors/empathy.md"));
+        c.add(root, Path::new("content/factors/.empathy.md.swp"));
+        c.add(root, Path::new("content/factors/empathy.md~"));
+        c.add(root, Path::new("content/#notes.md#"));
+        assert_eq!(c.content.iter().collect::<Vec<_>>(), [Path::new("factors/empathy.md")]);
+        assert!(!c.templates && !c.config && !c.assets);
+        assert!(!c.config, "an editor's files change nothing");
+        c.add(root, Path::new("themes/default/templates/page.html"));
+        c.add(root, Path::new("static/img.png"));
+        assert!(c.templates && c.assets && !c.config);
+        c.add(root, Path::new("content/old-folder"));
+        assert!(c.config, "a vanished folder triggers a rescan");
+    }
+}

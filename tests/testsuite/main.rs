@@ -1,0 +1,7 @@
+//! Integration tests: fixture sites built with the real `rapport` binary.
+
+mod build;
+mod bundled;
+mod diagnostics;
+mod harness;
+mod serve;

@@ -1,0 +1,223 @@
+//! `rapport serve`: live reload after edits, errors keep the last good site, path safety,
+//! renames, deletes and bursts. Requests are written by hand on purpose: HTTP clients
+//! normalise `..` away, and these tests must send exactly what an attacker would.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::harness::SiteTest;
+
+/// A running `rapport serve` on an ephemeral port; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(t: &SiteTest) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&t.root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start serve");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+                    let _ = port_tx.send(rest.trim_end_matches(|c: char| !c.is_ascii_digit()).parse::<u16>().unwrap());
+                }
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let port = port_rx.recv_timeout(Duration::from_secs(30)).expect("serve prints its address");
+        Server { child, port, stdout: lines }
+    }
+
+    /// Sends `raw` request bytes and returns (status, body).
+    fn raw(&self, raw: &[u8]) -> (u16, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(raw).unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let status = text.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
+    }
+
+    /// Opens the live-reload event stream.
+    fn events(&self) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(b"GET /__rapport/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        let mut events = Events { stream: s, seen: String::new() };
+        // The server subscribes before it answers: once the headers are here, no event can be missed.
+        events.wait_for("\r\n\r\n");
+        events
+    }
+
+    fn rebuild_lines(&self) -> usize {
+        self.stdout.lock().unwrap().iter().filter(|l| l.starts_with("Rebuilt") || l.starts_with("Built")).count()
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Reads until `needle` has been received.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut buf = [0u8; 4096];
+        while !self.seen.contains(needle) {
+            assert!(Instant::now() < deadline, "no {needle:?} from the event stream");
+            if let Ok(n) = self.stream.read(&mut buf) {
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    }
+
+    /// Waits for `event: NAME` and returns its data line.
+    fn wait(&mut self, name: &str) -> String {
+        let needle = format!("event: {name}\n");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(at) = self.seen.find(&needle) {
+                let rest = self.seen[at + needle.len()..].to_string();
+                let data = rest.lines().next().unwrap_or("").trim_start_matches("data: ").to_string();
+                self.seen = rest;
+                return data;
+            }
+            assert!(Instant::now() < deadline, "no `{name}` event; got:\n{}", self.seen);
+            if let Ok(n) = self.stream.read(&mut buf) {
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    }
+}
+
+fn edit(t: &SiteTest, rel: &str, f: impl FnOnce(String) -> String) {
+    let path = t.root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+#[test]
+fn edit_reloads_and_errors_keep_the_last_good_site() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let (status, body) = server.get("/factors/hope.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("/__rapport/livereload.js"), "live reload script injected");
+    let mut events = server.events();
+
+    edit(&t, "content/factors/hope.md", |s| s + "\nA freshly saved sentence.\n");
+    events.wait("reload");
+    assert!(server.get("/factors/hope.html").1.contains("A freshly saved sentence."));
+
+    edit(&t, "content/factors/hope.md", |s| s + "\nNow a [[broken-target]] link.\n");
+    let error = events.wait("build-error");
+    assert!(error.contains("unknown link target `broken-target`"), "{error}");
+    let (status, body) = server.get("/factors/hope.html");
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(body.contains("A freshly saved sentence.") && !body.contains("broken-target"));
+
+    edit(&t, "content/factors/hope.md", |s| s.replace("Now a [[broken-target]] link.", "Fixed."));
+    events.wait("reload");
+    assert!(server.get("/factors/hope.html").1.contains("Fixed."));
+}
+
+#[test]
+fn requests_outside_the_output_are_refused() {
+    let t = SiteTest::from_fixture("basic").file("secret.txt", "TOP-SECRET");
+    let server = Server::start(&t);
+    for path in [
+        "/../secret.txt",
+        "/../../site/secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/factors/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/factors/../../secret.txt",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path} answered {status}");
+        assert!(!body.contains("TOP-SECRET") && !body.contains("root:x:"), "{path} leaked a file");
+    }
+    // Large and malformed requests are answered or dropped, and the server keeps working.
+    let long = format!("GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a".repeat(200_000));
+    let _ = server.raw(long.as_bytes());
+    let _ = server.raw(b"NONSENSE\r\n\r\n");
+    let _ = server.raw(b"GET / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\nxx");
+    assert_eq!(server.get("/index.html").0, 200);
+    assert_eq!(server.get("/assets/style.css").0, 200);
+}
+
+#[test]
+fn renames_and_deletes_are_followed() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let mut events = server.events();
+    std::fs::write(t.root.join("content/extra.md"), "---\ntitle: Extra\n---\nSee [[hope]].\n").unwrap();
+    events.wait("reload");
+    assert_eq!(server.get("/extra.html").0, 200);
+    assert!(server.get("/factors/hope.html").1.contains("Extra"), "backlink appears on the target");
+
+    std::fs::rename(t.root.join("content/extra.md"), t.root.join("content/moved.md")).unwrap();
+    events.wait("reload");
+    assert_eq!(server.get("/moved.html").0, 200);
+    assert_eq!(server.get("/extra.html").0, 404, "the old URL is gone");
+
+    // Deleting a page others link to is an error; the site stays as it was.
+    std::fs::remove_file(t.root.join("content/factors/hope.md")).unwrap();
+    let error = events.wait("build-error");
+    assert!(error.contains("unknown link target `hope`") || error.contains("`hope`"), "{error}");
+    assert_eq!(server.get("/factors/hope.html").0, 200);
+}
+
+#[test]
+fn a_burst_of_a_thousand_files_gives_one_rebuild() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let mut events = server.events();
+    let before = server.rebuild_lines();
+    let dir = t.root.join("content/burst");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..1000 {
+        std::fs::write(dir.join(format!("note-{i}.md")), format!("---\ntitle: Note {i}\n---\nLinks to [[empathy]].\n"))
+            .unwrap();
+    }
+    events.wait("reload");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.rebuild_lines() - before, 1, "{:?}", server.stdout.lock().unwrap());
+    assert_eq!(server.get("/burst/note-999.html").0, 200);
+    assert!(server.get("/factors/empathy.html").1.contains("Note 999"));
+}
