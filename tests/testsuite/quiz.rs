@@ -1,51 +1,32 @@
-//! Quiz integration tests: fixture sites under tests/fixtures/quiz-*, checked through the library
-//! and built and exported with the real binary.
+//! Quizzes: the fixture sites tests/fixtures/quiz-site (every question type, every GIFT special
+//! character) and tests/fixtures/quiz-errors (one of each validation problem), checked through the
+//! library and built and exported with the real binary.
 //!
 //! Golden files live in tests/golden/; run with `UPDATE_GOLDEN=1` to rewrite them after an
 //! intended change, then review the diff.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use rapport::quiz::export::{self, Bank, Format};
 use rapport::{BuildOptions, Error};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
+use crate::harness::{fixture, SiteTest};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn rapport(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport")).args(args).output().expect("run rapport");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn load(name: &str) -> rapport::Site {
-    let (site, diags) = rapport::Site::load(&BuildOptions::at(fixture(name))).expect("fixture loads");
+fn load_at(root: &Path) -> rapport::Site {
+    let (site, diags) = rapport::Site::load(&BuildOptions::at(root)).expect("site loads");
     assert!(diags.is_empty(), "{}", diags.render());
     site
 }
 
-/// Builds a fixture into a fresh temporary folder and returns it.
-fn build(name: &str) -> tempfile::TempDir {
-    let out = tempfile::tempdir().expect("temp dir");
-    let opts = BuildOptions { output: Some(out.path().to_path_buf()), ..BuildOptions::at(fixture(name)) };
-    rapport::build(&opts).unwrap_or_else(|e| panic!("build failed: {e}"));
-    out
+fn load(name: &str) -> rapport::Site {
+    load_at(&fixture(name))
 }
 
-/// A built file; `&#x2F;` is read as `/` so assertions do not depend on how the theme escapes hrefs.
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}")).replace("&#x2F;", "/")
+/// `quiz-site` copied and built with the binary.
+fn built() -> SiteTest {
+    let mut t = SiteTest::from_fixture("quiz-site");
+    t.build().ok();
+    t
 }
 
 fn golden(name: &str, actual: &str) {
@@ -124,24 +105,24 @@ fn every_problem_is_reported_at_its_location() {
 
 #[test]
 fn binary_prints_located_errors_with_caret_and_exits_1() {
-    let root = fixture("quiz-errors");
-    let run = rapport(&["check", "--root", root.to_str().expect("utf-8 path")]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
     let path = Path::new("content").join("factors").join("broken.md");
     let head = format!("{}:7:13: error: answer `Bordn` is not one of the options", path.display());
-    assert!(run.stderr.contains(&head), "{}", run.stderr);
-    assert!(run.stderr.contains("7 |     answer: Bordn\n  |             ^^^^^"), "{}", run.stderr);
-    assert!(run.stderr.contains("17 errors, 1 warning"), "{}", run.stderr);
+    SiteTest::from_fixture("quiz-errors")
+        .check()
+        .expect_code(1)
+        .stderr_has(&head)
+        .stderr_has("7 |     answer: Bordn\n  |             ^^^^^")
+        .stderr_has("17 errors, 1 warning");
 }
 
 #[test]
 fn build_writes_quiz_pages_bank_and_course_sheet() {
-    let out = build("quiz-site");
+    let t = built();
     for file in ["quiz/index.html", "quiz/review.html", "quiz/progress.html", "quiz/bank.js", "quiz/sheet-basics.html"]
     {
-        assert!(out.path().join(file).is_file(), "{file} missing");
+        assert!(t.root.join("public").join(file).is_file(), "{file} missing");
     }
-    let bank = read(out.path(), "quiz/bank.js");
+    let bank = t.output_file("quiz/bank.js");
     let json = bank
         .split_once("window.RAPPORT_QUIZ_BANK = ")
         .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
@@ -151,15 +132,15 @@ fn build_writes_quiz_pages_bank_and_course_sheet() {
     assert_eq!(data["key"], "rapport-quiz-v1:quiz-fixture");
     // Links in the bank are relative to quiz/, where the pages that load it live.
     assert_eq!(data["pages"]["alliance"]["href"], "../factors/alliance.html");
-    let practice = read(out.path(), "quiz/index.html");
+    let practice = t.output_file("quiz/index.html");
     assert!(practice.contains(r#"<script src="../quiz/bank.js"></script>"#), "{practice}");
     assert!(practice.contains("Relationship factors (6)"), "category filter with counts");
 }
 
 #[test]
 fn page_quiz_works_without_javascript() {
-    let out = build("quiz-site");
-    let html = read(out.path(), "factors/alliance.html");
+    let t = built();
+    let html = t.output_file("factors/alliance.html");
     assert!(html.contains(r#"<section class="quiz" id="quiz" aria-labelledby="quiz-title" data-quiz>"#));
     assert_eq!(html.matches("<summary>Show answer</summary>").count(), 4);
     assert!(html.contains("<li>Edward Bordin</li>"), "options listed");
@@ -178,24 +159,24 @@ fn page_quiz_works_without_javascript() {
 
 #[test]
 fn concept_pages_show_coverage_and_practice_link() {
-    let out = build("quiz-site");
+    let t = built();
     // bond has no questions of its own; none names it in `tests:` either.
-    assert!(!read(out.path(), "factors/bond.html").contains("quiz-coverage"));
+    assert!(!t.output_file("factors/bond.html").contains("quiz-coverage"));
     // empathy: 2 own questions + the multiple-choice question on alliance that tests it.
-    let empathy = read(out.path(), "factors/empathy.html");
+    let empathy = t.output_file("factors/empathy.html");
     assert!(empathy.contains("3 quiz questions test this page."), "{empathy}");
     assert!(empathy.contains(r#"<a href="../quiz/index.html?page=empathy">Practise them</a>"#), "{empathy}");
     // rupture-repair is tested by an alliance question; alliance by rupture-repair's page-level `tests:`.
-    assert!(read(out.path(), "techniques/rupture-repair.html").contains("2 quiz questions test this page."));
-    assert!(read(out.path(), "factors/alliance.html").contains("5 quiz questions test this page."));
-    let course = read(out.path(), "courses/basics.html");
+    assert!(t.output_file("techniques/rupture-repair.html").contains("2 quiz questions test this page."));
+    assert!(t.output_file("factors/alliance.html").contains("5 quiz questions test this page."));
+    let course = t.output_file("courses/basics.html");
     assert!(course.contains(r#"<a href="../quiz/sheet-basics.html">Printable quiz sheet for this course</a>"#));
 }
 
 #[test]
 fn course_sheet_has_questions_then_answer_key_on_its_own_page() {
-    let out = build("quiz-site");
-    let sheet = read(out.path(), "quiz/sheet-basics.html");
+    let t = built();
+    let sheet = t.output_file("quiz/sheet-basics.html");
     let brk = sheet.find(r#"<div class="print-break""#).expect("page break before the key");
     let key = sheet.find("Answer key: Basics").expect("answer key");
     assert!(brk < key);
@@ -259,38 +240,33 @@ fn anki_deck_has_headers_and_one_row_per_question() {
 
 #[test]
 fn export_command_filters_by_kind_and_rejects_unknown_kinds() {
-    let root = fixture("quiz-site");
-    let root = root.to_str().expect("utf-8 path");
-    let run = rapport(&["export", "quiz", "--root", root, "--format", "json", "--kind", "technique"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let bank: Bank = serde_json::from_str(&run.stdout).expect("json");
+    let mut t = SiteTest::from_fixture("quiz-site");
+    t.run(&["export", "quiz", "--format", "json", "--kind", "technique"]).ok();
+    let bank: Bank = serde_json::from_str(&t.stdout()).expect("json");
     assert_eq!(bank.questions.len(), 1);
     assert_eq!(bank.questions[0].page.slug, "rupture-repair");
-    let run = rapport(&["export", "quiz", "--root", root, "--kind", "factr"]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("unknown kind `factr` (did you mean `factor`?)"), "{}", run.stderr);
-    let file = tempfile::tempdir().expect("temp");
-    let path = file.path().join("q.gift");
-    let run = rapport(&["export", "quiz", "--root", root, "-o", path.to_str().expect("utf-8")]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(read(file.path(), "q.gift").contains("::bordin::[markdown]"));
+    t.run(&["export", "quiz", "--kind", "factr"])
+        .expect_code(2)
+        .stderr_has("unknown kind `factr` (did you mean `factor`?)");
+    t.run(&["export", "quiz", "-o", "q.gift"]).ok();
+    let gift = std::fs::read_to_string(t.root.join("q.gift")).expect("written");
+    assert!(gift.contains("::bordin::[markdown]"));
 }
 
 /// Saved progress is keyed by id: editing one question must not change the ids of the others.
 #[test]
 fn derived_ids_survive_edits_to_other_questions() {
-    let dir = tempfile::tempdir().expect("temp");
-    copy_dir(&fixture("quiz-site"), dir.path());
-    let before = load_at(dir.path());
-    let page = dir.path().join("content/factors/alliance.md");
-    let text = std::fs::read_to_string(&page).expect("read");
+    let t = SiteTest::from_fixture("quiz-site");
+    let before = load_at(&t.root);
+    let page = "content/factors/alliance.md";
+    let text = std::fs::read_to_string(t.root.join(page)).expect("read");
     let edited =
         text.replace("Which are among Rogers' core conditions?", "Which belong to Rogers' core conditions?").replace(
             "  - type: single\n    id: bordin",
             "  - type: truefalse\n    prompt: Added first.\n    answer: true\n  - type: single\n    id: bordin",
         );
-    std::fs::write(&page, edited).expect("write");
-    let after = load_at(dir.path());
+    let t = t.file(page, edited);
+    let after = load_at(&t.root);
     let ids = |s: &rapport::Site| s.quizzes.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
     let (b, a) = (ids(&before), ids(&after));
     assert_eq!(a.len(), b.len() + 1);
@@ -298,36 +274,16 @@ fn derived_ids_survive_edits_to_other_questions() {
     assert_eq!(changed.len(), 1, "only the edited question gets a new id: {changed:?}");
 }
 
-fn load_at(root: &Path) -> rapport::Site {
-    rapport::Site::load(&BuildOptions::at(root)).expect("loads").0
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let rel = entry.path().strip_prefix(from).expect("inside");
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
-}
-
 /// With `[quiz] shuffle` on, places that cannot shuffle in the browser (no-JS page, printed sheet)
 /// show options in a fixed shuffled order, and the key's letters follow that order.
 #[test]
 fn shuffled_sheet_key_letters_follow_the_printed_order() {
-    let dir = tempfile::tempdir().expect("temp");
-    copy_dir(&fixture("quiz-site"), dir.path());
-    let toml = dir.path().join("site.toml");
-    let text = std::fs::read_to_string(&toml).expect("read").replace("shuffle = false", "shuffle = true");
-    std::fs::write(&toml, text).expect("write");
-    let out = tempfile::tempdir().expect("temp");
-    let opts = BuildOptions { output: Some(out.path().to_path_buf()), ..BuildOptions::at(dir.path()) };
-    rapport::build(&opts).expect("build");
-    let sheet = read(out.path(), "quiz/sheet-basics.html");
+    let t = SiteTest::from_fixture("quiz-site");
+    let toml =
+        std::fs::read_to_string(t.root.join("site.toml")).expect("read").replace("shuffle = false", "shuffle = true");
+    let mut t = t.file("site.toml", toml);
+    t.build().ok();
+    let sheet = t.output_file("quiz/sheet-basics.html");
     let first = sheet.split("<li class=\"sheet-question\">").nth(1).expect("first question");
     let options: Vec<&str> = first.split("</span> ").skip(1).map(|s| s.split("</li>").next().unwrap_or("")).collect();
     let printed = options.iter().find(|o| o.ends_with("Edward Bordin")).expect("Bordin printed");
@@ -339,9 +295,6 @@ fn shuffled_sheet_key_letters_follow_the_printed_order() {
 /// Values of the wrong shape anywhere in a question are located errors, never panics.
 #[test]
 fn odd_values_are_errors_not_panics() {
-    let dir = tempfile::tempdir().expect("temp");
-    std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
-    std::fs::write(dir.path().join("site.toml"), "title = \"Odd\"\n").expect("write");
     let page = "---
 title: Odd
 quiz:
@@ -379,8 +332,8 @@ quiz:
 ---
 Body.
 ";
-    std::fs::write(dir.path().join("content/odd.md"), page).expect("write");
-    let err = rapport::check(&BuildOptions::at(dir.path())).expect_err("errors");
+    let t = SiteTest::minimal().file("content/odd.md", page);
+    let err = rapport::check(&BuildOptions::at(&t.root)).expect_err("errors");
     let Error::Content(diags) = err else { panic!("expected content errors, got {err}") };
     assert!(diags.error_count() >= 12, "{}", diags.render());
     assert!(diags.sorted().iter().all(|d| d.line > 0 && d.col > 0), "{}", diags.render());
