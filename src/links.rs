@@ -22,6 +22,8 @@ pub struct Target<'a> {
 pub struct Relation {
     pub field: String,
     pub label: String,
+    /// Heading this relation gets on its targets.
+    pub reverse_label: String,
     pub targets: Vec<usize>,
     pub ordered: bool,
 }
@@ -31,8 +33,6 @@ pub struct Relation {
 struct PageLinks {
     body: HashMap<usize, (usize, Option<String>)>,
     relations: Vec<Relation>,
-    /// Heading each relation gets on its targets, parallel to `relations`.
-    reverse_labels: Vec<String>,
     related: Vec<usize>,
     tests: Vec<usize>,
     problems: Vec<Diagnostic>,
@@ -74,13 +74,10 @@ impl LinkGraph {
             for (t, _) in pl.body.values() {
                 back[*t].insert(i);
             }
-            for (rel, reverse_label) in pl.relations.iter().zip(&pl.reverse_labels) {
+            for rel in &pl.relations {
                 for &t in &rel.targets {
                     back[t].insert(i);
-                    match reverse[t].iter_mut().find(|(l, _)| l == reverse_label) {
-                        Some((_, v)) => v.push(i),
-                        None => reverse[t].push((reverse_label.clone(), vec![i])),
-                    }
+                    add_reverse(&mut reverse[t], &rel.reverse_label, i);
                 }
             }
             for &t in &pl.related {
@@ -120,11 +117,81 @@ impl LinkGraph {
             let targets = self.resolve_refs(pages, i, field, refs, rc.kind.as_deref(), config, &mut out.problems);
             let reverse = rc.reverse.clone().unwrap_or_else(|| kind.map(|k| k.plural(&page.kind)).unwrap_or_default());
             let label = rc.label.clone().unwrap_or_else(|| crate::config::capitalize(field));
-            out.relations.push(Relation { field: field.clone(), label, targets, ordered: rc.ordered });
-            out.reverse_labels.push(reverse);
+            out.relations.push(Relation {
+                field: field.clone(),
+                label,
+                reverse_label: reverse,
+                targets,
+                ordered: rc.ordered,
+            });
         }
         out.related = self.resolve_refs(pages, i, "related", &page.related, None, config, &mut out.problems);
         out.tests = self.resolve_refs(pages, i, "tests", &page.tests, None, config, &mut out.problems);
+        out
+    }
+
+    /// Re-resolves pages `changed` (edited in place, with their slugs and aliases unchanged) and the
+    /// pages linking to them, patching backlinks and reverse relations. Returns the pages whose
+    /// backlinks or reverse relations changed; on errors the graph is left untouched.
+    pub fn update_in_place(
+        &mut self,
+        pages: &[Page],
+        changed: &[usize],
+        config: &Config,
+    ) -> Result<Vec<usize>, Vec<Diagnostic>> {
+        let mut redo: BTreeSet<usize> = changed.iter().copied().collect();
+        for &c in changed {
+            redo.extend(self.backlinks[c].iter().copied());
+        }
+        let fresh: Vec<(usize, PageLinks)> = redo.iter().map(|&r| (r, self.resolve_page(pages, r, config))).collect();
+        let problems: Vec<Diagnostic> = fresh.iter().flat_map(|(_, pl)| pl.problems.iter().cloned()).collect();
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems);
+        }
+        let mut touched_targets: BTreeSet<usize> = BTreeSet::new();
+        for (r, pl) in fresh {
+            let old_targets = self.targets_of(r);
+            for rel in &self.relations[r] {
+                for &t in &rel.targets {
+                    remove_reverse(&mut self.reverse[t], &rel.reverse_label, r);
+                    touched_targets.insert(t);
+                }
+            }
+            self.link_count -= self.body[r].len() + self.related[r].len();
+            self.link_count -= self.relations[r].iter().map(|x| x.targets.len()).sum::<usize>();
+            self.body[r] = pl.body;
+            self.relations[r] = pl.relations;
+            self.related[r] = pl.related;
+            self.tests[r] = pl.tests;
+            self.link_count += self.body[r].len() + self.related[r].len();
+            self.link_count += self.relations[r].iter().map(|x| x.targets.len()).sum::<usize>();
+            for rel in &self.relations[r] {
+                for &t in &rel.targets {
+                    add_reverse(&mut self.reverse[t], &rel.reverse_label, r);
+                    touched_targets.insert(t);
+                }
+            }
+            let new_targets = self.targets_of(r);
+            for &t in old_targets.difference(&new_targets) {
+                self.backlinks[t].retain(|&b| b != r);
+                touched_targets.insert(t);
+            }
+            for &t in new_targets.difference(&old_targets) {
+                if let Err(at) = self.backlinks[t].binary_search(&r) {
+                    self.backlinks[t].insert(at, r);
+                }
+                touched_targets.insert(t);
+            }
+        }
+        Ok(touched_targets.into_iter().collect())
+    }
+
+    /// Every page `i` links to by body link, relation or `related`, itself excluded.
+    fn targets_of(&self, i: usize) -> BTreeSet<usize> {
+        let mut out: BTreeSet<usize> = self.body[i].values().map(|(t, _)| *t).collect();
+        out.extend(self.relations[i].iter().flat_map(|r| r.targets.iter().copied()));
+        out.extend(self.related[i].iter().copied());
+        out.remove(&i);
         out
     }
 
@@ -266,6 +333,24 @@ impl LinkGraph {
     pub fn rendered_links(&self, pages: &[Page], i: usize) -> HashMap<usize, Resolved> {
         self.body[i].iter().map(|(&offset, (t, anchor))| (offset, resolved(pages, i, *t, anchor.as_deref()))).collect()
     }
+}
+
+fn add_reverse(list: &mut Vec<(String, Vec<usize>)>, label: &str, from: usize) {
+    match list.iter_mut().find(|(l, _)| l == label) {
+        Some((_, v)) => {
+            if let Err(at) = v.binary_search(&from) {
+                v.insert(at, from);
+            }
+        }
+        None => list.push((label.to_string(), vec![from])),
+    }
+}
+
+fn remove_reverse(list: &mut Vec<(String, Vec<usize>)>, label: &str, from: usize) {
+    if let Some((_, v)) = list.iter_mut().find(|(l, _)| l == label) {
+        v.retain(|&x| x != from);
+    }
+    list.retain(|(_, v)| !v.is_empty());
 }
 
 /// The href and label for a link from page `from` to page `to` (and maybe a heading on it).

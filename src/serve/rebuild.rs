@@ -120,6 +120,14 @@ impl State {
             let written = self.write(&files)?;
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true });
         }
+        if let Some((jobs, warnings)) = self.try_in_place(&changes.content)? {
+            let mut files =
+                render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(collected(ds)))?;
+            files.extend(self.site.quizzes.output_files(&self.site));
+            let rendered = files.len();
+            let written = self.write(&files)?;
+            return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false });
+        }
         let old_outputs: Vec<String> = self.site.pages.iter().map(|p| p.out_path.clone()).collect();
         let old_tags: HashSet<String> = self.site.pages.iter().flat_map(|p| p.tags.iter().cloned()).collect();
         let (site, jobs, warnings) = self.relink(&changes.content)?;
@@ -152,6 +160,88 @@ impl State {
         }
         let index = search::build_index(&self.site).map_err(|ds| Error::Content(collected(ds)))?;
         self.write(&index)
+    }
+
+    /// The common case, edits of existing pages that keep their slug, aliases and kind: swap the pages
+    /// in place and patch the link graph instead of rebuilding it. `None` when the change needs the
+    /// general path (new, deleted or renamed pages).
+    fn try_in_place(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Option<(Vec<Job>, Diagnostics)>, Error> {
+        let mut diags = Diagnostics::new();
+        let mut swaps: Vec<(usize, Page)> = Vec::new();
+        for rel in changed {
+            let Some(pos) = self.site.pages.iter().position(|p| &p.rel == rel) else { return Ok(None) };
+            let abs = self.opts.root.join("content").join(rel);
+            if !abs.is_file() {
+                return Ok(None);
+            }
+            let file = SourceFile { display: Path::new("content").join(rel), rel: rel.clone(), abs };
+            let (page, problems) = content::load_page(&file, &self.site.config);
+            diags.extend(problems);
+            let Some(page) = page else { return Err(Error::Content(diags)) };
+            let old = &self.site.pages[pos];
+            if page.slug != old.slug || page.aliases != old.aliases || page.kind != old.kind || page.draft != old.draft
+            {
+                return Ok(None);
+            }
+            swaps.push((pos, page));
+        }
+        if diags.has_errors() {
+            return Err(Error::Content(diags));
+        }
+        let lists_change = swaps.iter().any(|(pos, new)| list_view(&self.site.pages[*pos]) != list_view(new));
+        let mut old_tags: BTreeSet<String> = BTreeSet::new();
+        let mut olds: Vec<(usize, Page)> = Vec::new();
+        for (pos, page) in swaps {
+            let old = std::mem::replace(&mut self.site.pages[pos], page);
+            old_tags.extend(old.tags.iter().cloned());
+            olds.push((pos, old));
+        }
+        let positions: Vec<usize> = olds.iter().map(|(p, _)| *p).collect();
+        let (quizzes, problems) = quiz::validate(&self.site.pages, &self.site.graph, &self.site.config);
+        diags.extend(problems);
+        let patched = if diags.has_errors() {
+            Err(Vec::new())
+        } else {
+            self.site.graph.update_in_place(&self.site.pages, &positions, &self.site.config)
+        };
+        let touched_targets = match patched {
+            Ok(t) => t,
+            Err(problems) => {
+                for (pos, old) in olds {
+                    self.site.pages[pos] = old;
+                }
+                diags.extend(problems);
+                return Err(Error::Content(diags));
+            }
+        };
+        self.site.quizzes = quizzes;
+        let site = &self.site;
+        let mut pages: BTreeSet<usize> = positions.iter().copied().collect();
+        pages.extend(touched_targets);
+        for &p in &positions {
+            pages.extend(site.graph.backlinks[p].iter().copied());
+        }
+        // Modules show their neighbours' titles.
+        for (c, rels) in site.graph.relations.iter().enumerate() {
+            for rel in rels.iter().filter(|r| r.ordered) {
+                if positions.iter().any(|p| *p == c || rel.targets.contains(p)) {
+                    pages.insert(c);
+                    pages.extend(rel.targets.iter().copied());
+                }
+            }
+        }
+        let mut jobs: Vec<Job> = pages.into_iter().map(Job::Page).collect();
+        if lists_change {
+            let kinds: BTreeSet<&String> = positions.iter().map(|&p| &site.pages[p].kind).collect();
+            jobs.extend(kinds.into_iter().cloned().map(Job::Kind));
+            old_tags.extend(positions.iter().flat_map(|&p| site.pages[p].tags.iter().cloned()));
+            jobs.extend(old_tags.into_iter().filter(|t| site.pages.iter().any(|p| p.tags.contains(t))).map(Job::Tag));
+            jobs.push(Job::Tags);
+            jobs.extend(render::site_wide_jobs(site));
+        } else {
+            jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+        }
+        Ok(Some((jobs, diags)))
     }
 
     /// Re-parses changed pages and relinks the site; returns the new site and the jobs to render.
@@ -251,6 +341,11 @@ impl State {
     }
 }
 
+/// What lists (kind indexes, tag pages, home, sitemap) show of a page.
+fn list_view(p: &Page) -> impl PartialEq + '_ {
+    (&p.title, &p.summary, &p.tags, p.weight, &p.fields, &p.updated)
+}
+
 /// Puts set-aside pages back at their original positions among the kept ones.
 fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -> Vec<Page> {
     let mut kept = kept.into_iter();
@@ -339,6 +434,73 @@ fn affected_jobs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn copy_fixture(to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
+            let dest = to.join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(dest).unwrap();
+            } else {
+                std::fs::copy(e.path(), dest).unwrap();
+            }
+        }
+    }
+
+    /// A page's slug, its backlinks and its reverse relations, all by slug.
+    type LinkView = (String, Vec<String>, Vec<(String, Vec<String>)>);
+
+    /// Backlinks and reverse relations by slug, comparable across page orders.
+    fn link_view(site: &Site, graph: &LinkGraph) -> Vec<LinkView> {
+        let slug = |i: &usize| site.pages[*i].slug.clone();
+        let mut v: Vec<_> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut back: Vec<String> = graph.backlinks[i].iter().map(slug).collect();
+                back.sort();
+                let mut rev: Vec<(String, Vec<String>)> = graph.reverse[i]
+                    .iter()
+                    .map(|(l, v)| {
+                        let mut s: Vec<String> = v.iter().map(slug).collect();
+                        s.sort();
+                        (l.clone(), s)
+                    })
+                    .collect();
+                rev.sort();
+                (p.slug.clone(), back, rev)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn in_place_edits_match_a_full_relink() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_fixture(dir.path());
+        let out = dir.path().join("out");
+        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
+        let path = dir.path().join("content/techniques/reflection.md");
+        std::fs::write(
+            &path,
+            "---\ntitle: Reflection renamed\nmodality: humanistic\nbuilds: [hope]\n---\nNow about [[hope]] only.\n",
+        )
+        .unwrap();
+        let mut changes = Changes::default();
+        changes.add(dir.path(), Path::new("content/techniques/reflection.md"));
+        let r = state.apply(&changes).unwrap();
+        assert!(!r.full);
+        let (full, _) = LinkGraph::build(&state.site.pages, &state.site.config);
+        assert_eq!(link_view(&state.site, &state.site.graph), link_view(&state.site, &full));
+        let empathy = std::fs::read_to_string(out.join("factors/empathy.html")).unwrap();
+        assert!(!empathy.contains("Reflection renamed"), "empathy no longer has the technique");
+        let hope = std::fs::read_to_string(out.join("factors/hope.html")).unwrap();
+        assert!(hope.contains("Reflection renamed"), "the new title shows in hope's reverse relation");
+        let index = std::fs::read_to_string(out.join("techniques/index.html")).unwrap();
+        assert!(index.contains("Reflection renamed"), "the kind index follows the title");
+    }
 
     #[test]
     fn sorts_changes_by_kind() {
