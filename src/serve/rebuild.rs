@@ -436,7 +436,11 @@ fn affected_jobs(
                         .any(|(a, b)| a.0 != b.0 || names(old_slugs, &a.1) != names(&new_slugs, &b.1))
             }
         };
-        if touched.contains(slug) || links_to_touched || changed_lists {
+        // Tested pages show how many questions cover them; the home page counts them all.
+        let covered = |s: &Site, p: usize| s.quizzes.covering.get(p).map_or(0, Vec::len);
+        let changed_quiz = old_index.get(slug.as_str()).is_some_and(|&o| covered(old, o) != covered(new, i))
+            || (new.pages[i].is_home() && old.quizzes.count() != new.quizzes.count());
+        if touched.contains(slug) || links_to_touched || changed_lists || changed_quiz {
             pages.insert(i);
         }
     }
@@ -555,6 +559,15 @@ mod tests {
         assert!(read("quiz/sheet-basics.html").contains("8 questions from the modules"), "course sheet");
         assert!(read("quiz/bank.js").contains("The bond is built."), "question bank");
         assert!(read("index.html").contains("10 questions across the site"), "home page count");
+
+        // The general path (a new page) does the same.
+        let page = "---\ntitle: Extra\nquiz:\n  - type: truefalse\n    prompt: Warmth helps.\n    answer: true\n    tests: [hope]\n---\nText.\n";
+        std::fs::write(dir.path().join("content/extra.md"), page).unwrap();
+        let mut changes = Changes::default();
+        changes.add(dir.path(), Path::new("content/extra.md"));
+        state.apply(&changes).unwrap();
+        assert!(read("factors/hope.html").contains("3 quiz questions test this page."), "coverage after relink");
+        assert!(read("index.html").contains("11 questions across the site"), "home page count after relink");
     }
 
     #[test]
