@@ -220,10 +220,21 @@ fn run(command: Command) -> Result<(), Error> {
                     std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
                     eprintln!("Wrote {}", path.display());
                 }
-                None => print!("{text}"),
+                None => write_stdout(&text)?,
             }
             Ok(())
         }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn write_stdout(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::Io { path: PathBuf::from("<stdout>"), source: e })
+        }
+        _ => Ok(()),
     }
 }
 

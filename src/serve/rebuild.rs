@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::links::LinkGraph;
 use crate::quiz;
-use crate::render::{self, Job, OutputFile};
+use crate::render::{self, ExtraPage, Job, OutputFile};
 use crate::search;
 use crate::site::{BuildOptions, Site};
 
@@ -214,10 +214,22 @@ impl State {
                 return Err(Error::Content(diags));
             }
         };
-        self.site.quizzes = quizzes;
+        let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
+        // Generated pages (practice filters, course sheets) are built from every question.
+        self.site.extra_pages = generated_pages(&self.site);
         let site = &self.site;
         let mut pages: BTreeSet<usize> = positions.iter().copied().collect();
         pages.extend(touched_targets);
+        // Pages that questions test show how many do: re-render those whose count changed.
+        pages.extend(
+            old_quizzes
+                .covering
+                .iter()
+                .zip(&site.quizzes.covering)
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .map(|(p, _)| p),
+        );
         for &p in &positions {
             pages.extend(site.graph.backlinks[p].iter().copied());
         }
@@ -230,7 +242,16 @@ impl State {
                 }
             }
         }
+        // The home page counts the site's questions.
+        let count_changed = old_quizzes.count() != site.quizzes.count();
+        let home = site.pages.iter().position(|p| p.is_home());
+        if let (true, Some(h)) = (count_changed, home) {
+            pages.insert(h);
+        }
         let mut jobs: Vec<Job> = pages.into_iter().map(Job::Page).collect();
+        if count_changed && home.is_none() && !lists_change {
+            jobs.push(Job::Home);
+        }
         if lists_change {
             let kinds: BTreeSet<&String> = positions.iter().map(|&p| &site.pages[p].kind).collect();
             jobs.extend(kinds.into_iter().cloned().map(Job::Kind));
@@ -303,11 +324,7 @@ impl State {
             quizzes,
             extra_pages: Vec::new(),
         };
-        let mut extra = site.quizzes.extra_pages(&site);
-        if site.config.search.enabled {
-            extra.extend(search::extra_pages(&site));
-        }
-        site.extra_pages = extra;
+        site.extra_pages = generated_pages(&site);
         let jobs = affected_jobs(&self.site, &old_slugs, &site, &touched, &touched_kinds, &touched_tags);
         Ok((site, jobs, diags))
     }
@@ -339,6 +356,15 @@ impl State {
         }
         Ok(n)
     }
+}
+
+/// The pages later stages generate (quiz practice, review, progress and sheets; search results).
+fn generated_pages(site: &Site) -> Vec<ExtraPage> {
+    let mut extra = site.quizzes.extra_pages(site);
+    if site.config.search.enabled {
+        extra.extend(search::extra_pages(site));
+    }
+    extra
 }
 
 /// What lists (kind indexes, tag pages, home, sitemap) show of a page.
@@ -410,7 +436,11 @@ fn affected_jobs(
                         .any(|(a, b)| a.0 != b.0 || names(old_slugs, &a.1) != names(&new_slugs, &b.1))
             }
         };
-        if touched.contains(slug) || links_to_touched || changed_lists {
+        // Tested pages show how many questions cover them; the home page counts them all.
+        let covered = |s: &Site, p: usize| s.quizzes.covering.get(p).map_or(0, Vec::len);
+        let changed_quiz = old_index.get(slug.as_str()).is_some_and(|&o| covered(old, o) != covered(new, i))
+            || (new.pages[i].is_home() && old.quizzes.count() != new.quizzes.count());
+        if touched.contains(slug) || links_to_touched || changed_lists || changed_quiz {
             pages.insert(i);
         }
     }
@@ -436,7 +466,11 @@ mod tests {
     use super::*;
 
     fn copy_fixture(to: &Path) {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        copy_named_fixture("basic", to);
+    }
+
+    fn copy_named_fixture(name: &str, to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
             let dest = to.join(e.path().strip_prefix(&from).unwrap());
             if e.file_type().is_dir() {
@@ -500,6 +534,40 @@ mod tests {
         assert!(hope.contains("Reflection renamed"), "the new title shows in hope's reverse relation");
         let index = std::fs::read_to_string(out.join("techniques/index.html")).unwrap();
         assert!(index.contains("Reflection renamed"), "the kind index follows the title");
+    }
+
+    /// Questions feed other pages (coverage counts, practice page, course sheets): an in-place edit
+    /// that adds one refreshes them all.
+    #[test]
+    fn in_place_quiz_edits_refresh_pages_that_show_questions() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_named_fixture("quiz-site", dir.path());
+        let out = dir.path().join("out");
+        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!read("factors/bond.html").contains("quiz-coverage"));
+        let rel = "content/factors/empathy.md";
+        let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+        let added = "quiz:\n  - type: truefalse\n    prompt: The bond is built.\n    answer: true\n    tests: [bond]\n";
+        std::fs::write(dir.path().join(rel), text.replacen("quiz:\n", added, 1)).unwrap();
+        let mut changes = Changes::default();
+        changes.add(dir.path(), Path::new(rel));
+        let r = state.apply(&changes).unwrap();
+        assert!(!r.full);
+        assert!(read("factors/bond.html").contains("1 quiz question tests this page."), "coverage of a tested page");
+        assert!(read("quiz/index.html").contains("10 questions across the site"), "practice page");
+        assert!(read("quiz/sheet-basics.html").contains("8 questions from the modules"), "course sheet");
+        assert!(read("quiz/bank.js").contains("The bond is built."), "question bank");
+        assert!(read("index.html").contains("10 questions across the site"), "home page count");
+
+        // The general path (a new page) does the same.
+        let page = "---\ntitle: Extra\nquiz:\n  - type: truefalse\n    prompt: Warmth helps.\n    answer: true\n    tests: [hope]\n---\nText.\n";
+        std::fs::write(dir.path().join("content/extra.md"), page).unwrap();
+        let mut changes = Changes::default();
+        changes.add(dir.path(), Path::new("content/extra.md"));
+        state.apply(&changes).unwrap();
+        assert!(read("factors/hope.html").contains("3 quiz questions test this page."), "coverage after relink");
+        assert!(read("index.html").contains("11 questions across the site"), "home page count after relink");
     }
 
     #[test]

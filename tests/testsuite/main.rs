@@ -4,4 +4,5 @@ mod build;
 mod bundled;
 mod diagnostics;
 mod harness;
+mod quiz;
 mod serve;
