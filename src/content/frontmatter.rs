@@ -125,6 +125,19 @@ impl FrontMatter {
     }
 }
 
+/// How a YAML value reads in a "found ..." message.
+pub fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a set of fields",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
 fn byte_of_col(line: &str, col: usize) -> usize {
     line.char_indices().nth(col.saturating_sub(1)).map(|(b, _)| b).unwrap_or(line.len())
 }

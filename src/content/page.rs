@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use super::frontmatter::{FrontMatter, Seg};
+use super::frontmatter::{describe, FrontMatter, Seg};
 use crate::config::{Config, KindConfig};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::markdown::Doc;
@@ -203,18 +203,6 @@ fn scalar_text(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         _ => String::new(),
-    }
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a set of fields",
-        Value::Tagged(_) => "a tagged value",
     }
 }
 

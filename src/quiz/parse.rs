@@ -11,7 +11,7 @@ use super::model::{
     derived_id, is_valid_id, normalize_answer, Answer, FieldLink, Markdown, QType, Question, ALL_FIELDS, COMMON_FIELDS,
     DIFFICULTIES,
 };
-use crate::content::frontmatter::Seg;
+use crate::content::frontmatter::{describe, Seg};
 use crate::content::page::Page;
 use crate::diagnostics::{did_you_mean, Diagnostic, Severity};
 use crate::links::LinkGraph;
@@ -674,18 +674,6 @@ pub fn scalar_text(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Tagged(t) => scalar_text(&t.value),
         _ => None,
-    }
-}
-
-fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a set of fields",
-        Value::Tagged(_) => "a tagged value",
     }
 }
 

@@ -33,10 +33,9 @@ export const skipReason = !playwright
       ? `no rapport binary at ${RAPPORT}: run \`cargo build\``
       : false;
 
-/** Launches headless Chromium with a fresh profile and no background network traffic. */
+/** Launches headless Chromium (a fresh temporary profile each time) with no background network traffic. */
 export async function launch() {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), "rapport-chromium-"));
-  return playwright.chromium.launchPersistentContext(userDataDir, {
+  return playwright.chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],

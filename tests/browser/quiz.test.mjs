@@ -5,39 +5,12 @@
 // (and only it) in the review queue; checks the page without JavaScript; and runs a practice
 // round over http, filtered to one concept page.
 //
-// Run: cargo build && npm install --no-save playwright-core && node --test tests/browser/
-// Env: RAPPORT_BIN (default: the newer of target/debug and target/release), CHROMIUM (default /usr/bin/chromium).
+// Run: `cargo test` (tests/browser.rs), or `npm ci && cargo build && node --test tests/browser/`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-// The binary under test: RAPPORT_BIN (tests/browser.rs passes cargo's), else the newest local build.
-const exe = process.platform === "win32" ? "rapport.exe" : "rapport";
-const builds = ["debug", "release"].map((p) => path.join(repo, "target", p, exe)).filter((f) => existsSync(f));
-builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-const bin = process.env.RAPPORT_BIN || builds[0] || path.join(repo, "target", "debug", exe);
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
-
-let chromium = null;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch {
-  chromium = null;
-}
-const skip = !chromium
-  ? "playwright-core is not installed (npm install --no-save playwright-core)"
-  : !existsSync(chromiumPath)
-    ? `no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`
-    : !existsSync(bin)
-      ? `no rapport binary at ${bin} (cargo build, or set RAPPORT_BIN)`
-      : false;
+import { build, fileUrl as siteFileUrl, launch, repo, serveDir, skipReason as skip } from "./lib.mjs";
 
 let out;
 let browser;
@@ -46,38 +19,18 @@ let httpBase;
 
 before(async () => {
   if (skip) return;
-  out = mkdtempSync(path.join(tmpdir(), "rapport-quiz-"));
-  execFileSync(bin, ["build", "--root", path.join(repo, "tests", "fixtures", "quiz-site"), "--output", out], { stdio: "pipe" });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-  });
-  server = await serve(out);
-  httpBase = `http://127.0.0.1:${server.address().port}/`;
+  out = build(path.join(repo, "tests", "fixtures", "quiz-site"));
+  browser = await launch();
+  server = await serveDir(out);
+  httpBase = server.url;
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await new Promise((r) => server.close(r));
-  if (out) rmSync(out, { recursive: true, force: true });
+  if (server) await server.close();
 });
 
-/** A static file server on 127.0.0.1 for the built site (a random free port). */
-function serve(root) {
-  const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
-  const srv = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://x");
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(root)) return res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, "index.html");
-    if (!existsSync(file)) return res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => srv.listen(0, "127.0.0.1", () => resolve(srv)));
-}
-
-const fileUrl = (rel) => pathToFileURL(path.join(out, rel)).href;
+const fileUrl = (rel) => siteFileUrl(out, rel);
 
 /** Answers question `q` (its data as in the page) correctly in its form, with the controls a person uses. */
 async function answerRight(form, q) {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { axe, bundledSite, launch, modes, repo, skipReason, watchPage } from "./lib.mjs";
 
+let browser;
 let context;
 let site;
 let ways = [];
@@ -14,13 +15,14 @@ let ways = [];
 before(async () => {
   if (skipReason) return;
   site = bundledSite();
-  context = await launch();
+  browser = await launch();
+  context = await browser.newContext();
   ways = await modes(site);
 });
 
 after(async () => {
   for (const w of ways) await w.close();
-  if (context) await context.close();
+  if (browser) await browser.close();
 });
 
 /** Internal links and element ids of the current page. */
