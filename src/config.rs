@@ -33,6 +33,9 @@ pub struct Config {
     pub theme: String,
     #[serde(default = "default_language")]
     pub language: String,
+    /// Entries per page of kind indexes and tag pages; longer lists are split into numbered pages (0: never).
+    #[serde(default = "default_list_page_size")]
+    pub list_page_size: usize,
     #[serde(default)]
     /// Kinds in declaration order: navigation and the home page follow it.
     pub kinds: IndexMap<String, KindConfig>,
@@ -147,6 +150,9 @@ fn default_theme() -> String {
 }
 fn default_language() -> String {
     "en".into()
+}
+fn default_list_page_size() -> usize {
+    100
 }
 fn default_synonyms() -> String {
     "synonyms.txt".into()

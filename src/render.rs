@@ -203,6 +203,36 @@ struct CourseNav {
     next: Option<PageRef>,
 }
 
+/// Links between the numbered pages of a long list.
+#[derive(Debug, Clone, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// Link path of page `n` of a list whose first page is `first`.
+fn nth_page_path(first: &str, n: usize) -> String {
+    if n == 1 {
+        first.to_string()
+    } else if let Some(dir) = first.strip_suffix("index.html") {
+        format!("{dir}page-{n}.html")
+    } else if first.ends_with('/') {
+        format!("{first}page-{n}/")
+    } else {
+        format!("{}-page-{n}.html", first.strip_suffix(".html").unwrap_or(first))
+    }
+}
+
 #[derive(Serialize)]
 struct TagRef {
     name: String,
@@ -254,12 +284,12 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
 /// Renders the given jobs in parallel; every failure is collected.
 pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer::new(site, tera);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|j| r.render(j)).collect();
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| r.render(j)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for res in results {
         match res {
-            Ok(f) => files.push(f),
+            Ok(f) => files.extend(f),
             Err(d) => problems.push(d),
         }
     }
@@ -390,13 +420,15 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
-        let (path, template, ctx) = match job {
-            Job::Sitemap => return Ok(OutputFile { path: "sitemap.xml".into(), bytes: self.sitemap().into_bytes() }),
+    fn render(&self, job: &Job) -> Result<Vec<OutputFile>, Diagnostic> {
+        let one = match job {
+            Job::Sitemap => {
+                return Ok(vec![OutputFile { path: "sitemap.xml".into(), bytes: self.sitemap().into_bytes() }])
+            }
+            Job::Kind(k) => return self.kind_jobs(k).into_iter().map(|(p, t, c)| self.fill(p, &t, &c)).collect(),
+            Job::Tag(t) => return self.tag_jobs(t).into_iter().map(|(p, t, c)| self.fill(p, &t, &c)).collect(),
             Job::Page(i) => self.page_job(*i),
-            Job::Kind(k) => self.kind_job(k),
             Job::Tags => self.tags_job(),
-            Job::Tag(t) => self.tag_job(t),
             Job::Home => {
                 let path = "index.html".to_string();
                 let mut ctx = self.base_context(&path, &self.site.config.title, None);
@@ -414,7 +446,13 @@ impl<'a> Renderer<'a> {
                 (e.path.clone(), e.template.clone(), ctx)
             }
         };
-        let html = self.tera.render(&template, &ctx).map_err(|e| {
+        let (path, template, ctx) = one;
+        Ok(vec![self.fill(path, &template, &ctx)?])
+    }
+
+    /// Renders one template into the file at `path`.
+    fn fill(&self, path: String, template: &str, ctx: &Context) -> Result<OutputFile, Diagnostic> {
+        let html = self.tera.render(template, ctx).map_err(|e| {
             Diagnostic::error(
                 format!("themes/{}/templates/{template}", self.site.config.theme),
                 0,
@@ -565,33 +603,83 @@ impl<'a> Renderer<'a> {
         ctx.insert("question_count", &site.question_count());
     }
 
-    fn kind_job(&self, kind: &str) -> (String, String, Context) {
+    /// A kind's index, split into numbered pages when it is long; entries keep their groups.
+    fn kind_jobs(&self, kind: &str) -> Vec<(String, String, Context)> {
         let site = self.site;
         let kc = &site.config.kinds[kind];
-        let path = kind_index_path(site, kind);
-        let mut ctx = self.base_context(&path, &kc.plural(kind), Some(kind));
+        let first = kind_index_path(site, kind);
         let members: Vec<usize> =
             (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home()).collect();
-        let groups = self.group(kind, members, &path);
-        ctx.insert(
-            "kind",
-            &serde_json::json!({"name": kind, "label": kc.label(kind), "plural": kc.plural(kind), "intro": kc.intro}),
-        );
-        ctx.insert("groups", &groups);
-        ctx.insert(
-            "breadcrumbs",
-            &[serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})],
-        );
-        (self.file_of(&path), "kind.html".into(), ctx)
+        let entries: Vec<(String, usize)> = self
+            .group(kind, members)
+            .into_iter()
+            .flat_map(|(label, v)| v.into_iter().map(move |i| (label.clone(), i)))
+            .collect();
+        self.paginate(&entries, &first)
+            .into_iter()
+            .map(|(path, chunk, pagination)| {
+                let title = match &pagination {
+                    Some(p) => format!("{} (page {} of {})", kc.plural(kind), p.current, p.total),
+                    None => kc.plural(kind),
+                };
+                let mut ctx = self.base_context(&path, &title, Some(kind));
+                let mut groups: Vec<Group> = Vec::new();
+                for (label, i) in chunk {
+                    let r = self.page_ref(&path, i);
+                    match groups.last_mut() {
+                        Some(g) if g.label == label => g.pages.push(r),
+                        _ => groups.push(Group { label, pages: vec![r] }),
+                    }
+                }
+                ctx.insert(
+                    "kind",
+                    &serde_json::json!({"name": kind, "label": kc.label(kind), "plural": kc.plural(kind), "intro": kc.intro}),
+                );
+                ctx.insert("groups", &groups);
+                ctx.insert("pagination", &pagination);
+                ctx.insert(
+                    "breadcrumbs",
+                    &[serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})],
+                );
+                (self.file_of(&path), "kind.html".to_string(), ctx)
+            })
+            .collect()
     }
 
-    /// Groups a kind's pages by its `group_by` field (in declared value order) or relation.
-    fn group(&self, kind: &str, members: Vec<usize>, path: &str) -> Vec<Group> {
+    /// Splits `items` into pages of `list_page_size`: (link path, items, pagination when split).
+    fn paginate<T: Clone>(&self, items: &[T], first: &str) -> Vec<(String, Vec<T>, Option<Pagination>)> {
+        let size = self.site.config.list_page_size;
+        if size == 0 || items.len() <= size {
+            return vec![(first.to_string(), items.to_vec(), None)];
+        }
+        let chunks: Vec<&[T]> = items.chunks(size).collect();
+        let total = chunks.len();
+        let paths: Vec<String> = (1..=total).map(|n| nth_page_path(first, n)).collect();
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                let here = &paths[k];
+                let href = |n: usize| relative(here, &paths[n]);
+                let pagination = Pagination {
+                    current: k + 1,
+                    total,
+                    prev: k.checked_sub(1).map(href),
+                    next: (k + 1 < total).then(|| href(k + 1)),
+                    pages: (0..total).map(|n| PageLink { number: n + 1, href: href(n), current: n == k }).collect(),
+                };
+                (here.clone(), chunk.to_vec(), Some(pagination))
+            })
+            .collect()
+    }
+
+    /// Groups a kind's pages by its `group_by` field (in declared value order) or relation;
+    /// each group sorted by weight and title.
+    fn group(&self, kind: &str, members: Vec<usize>) -> Vec<(String, Vec<usize>)> {
         let site = self.site;
         let kc = &site.config.kinds[kind];
-        let refs = |v: Vec<usize>| self.sorted(v).into_iter().map(|i| self.page_ref(path, i)).collect::<Vec<_>>();
         let Some(by) = &kc.group_by else {
-            return vec![Group { label: String::new(), pages: refs(members) }];
+            return vec![(String::new(), self.sorted(members))];
         };
         let mut groups: Vec<(String, String, Vec<usize>)> = Vec::new();
         let mut add = |key: String, label: String, i: usize| match groups.iter_mut().find(|g| g.0 == key) {
@@ -619,7 +707,7 @@ impl<'a> Renderer<'a> {
         }
         let order = kc.fields.get(by).and_then(|f| f.values.clone()).unwrap_or_default();
         groups.sort_by_key(|g| (order.iter().position(|v| *v == g.0).unwrap_or(usize::MAX), g.0.clone()));
-        groups.into_iter().map(|(_, label, v)| Group { label, pages: refs(v) }).collect()
+        groups.into_iter().map(|(_, label, v)| (label, self.sorted(v))).collect()
     }
 
     fn tag_path(&self, tag: &str) -> String {
@@ -642,21 +730,31 @@ impl<'a> Renderer<'a> {
         (self.file_of(&path), "tags.html".into(), ctx)
     }
 
-    fn tag_job(&self, tag: &str) -> (String, String, Context) {
-        let path = self.tag_path(tag);
-        let mut ctx = self.base_context(&path, &format!("Tagged “{tag}”"), None);
-        let pages: Vec<PageRef> =
-            self.sorted(self.tags[tag].clone()).into_iter().map(|i| self.page_ref(&path, i)).collect();
-        ctx.insert("tag", tag);
-        ctx.insert("pages", &pages);
-        ctx.insert(
-            "breadcrumbs",
-            &[
-                serde_json::json!({"title": "Home", "href": relative(&path, &self.site.link_path("index.html"))}),
-                serde_json::json!({"title": "Tags", "href": relative(&path, &self.site.link_path("tags/index.html"))}),
-            ],
-        );
-        (self.file_of(&path), "tag.html".into(), ctx)
+    /// One tag's pages, split into numbered pages when long.
+    fn tag_jobs(&self, tag: &str) -> Vec<(String, String, Context)> {
+        let members = self.sorted(self.tags.get(tag).cloned().unwrap_or_default());
+        self.paginate(&members, &self.tag_path(tag))
+            .into_iter()
+            .map(|(path, chunk, pagination)| {
+                let title = match &pagination {
+                    Some(p) => format!("Tagged “{tag}” (page {} of {})", p.current, p.total),
+                    None => format!("Tagged “{tag}”"),
+                };
+                let mut ctx = self.base_context(&path, &title, None);
+                let pages: Vec<PageRef> = chunk.into_iter().map(|i| self.page_ref(&path, i)).collect();
+                ctx.insert("tag", tag);
+                ctx.insert("pages", &pages);
+                ctx.insert("pagination", &pagination);
+                ctx.insert(
+                    "breadcrumbs",
+                    &[
+                        serde_json::json!({"title": "Home", "href": relative(&path, &self.site.link_path("index.html"))}),
+                        serde_json::json!({"title": "Tags", "href": relative(&path, &self.site.link_path("tags/index.html"))}),
+                    ],
+                );
+                (self.file_of(&path), "tag.html".to_string(), ctx)
+            })
+            .collect()
     }
 
     /// With pretty URLs, a link path `x/` is written as `x/index.html`.

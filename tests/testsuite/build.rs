@@ -221,3 +221,15 @@ fn every_command_has_help() {
         t.run(&[cmd, "--help"]).ok().stdout_has("Usage: rapport");
     }
 }
+
+#[test]
+fn long_lists_are_split_into_numbered_pages() {
+    let t = SiteTest::from_fixture("basic");
+    let config = std::fs::read_to_string(t.root.join("site.toml")).unwrap();
+    let mut t = t.file("site.toml", config.replace("description", "list_page_size = 1\ndescription"));
+    t.build().ok();
+    // Two factors: the second is on page 2, with links both ways and the group label kept.
+    t.check_file("factors/index.html", &["Empathy", r#"rel="next" href="../factors/page-2.html""#, "(page 1 of 2)"]);
+    t.check_file("factors/page-2.html", &["Hope", "Hope and expectancy", r#"rel="prev" href="../factors/index.html""#]);
+    t.check_file("tags/rogers-page-2.html", &["Hope", r#"<span aria-current="page">2</span>"#]);
+}
