@@ -8,8 +8,12 @@ use notify::{RecursiveMode, Watcher};
 
 use super::rebuild::Changes;
 
-/// Events closer together than this belong to one batch (an editor's save, a git checkout).
+/// Events closer together than this belong to one batch (an editor's save).
 const QUIET: Duration = Duration::from_millis(40);
+/// Once a batch looks like a burst (a git checkout, a copy), a longer pause ends it: the writer
+/// may be descheduled between files on a busy machine.
+const BURST_QUIET: Duration = Duration::from_millis(300);
+const BURST_EVENTS: usize = 20;
 /// A batch is handed over after this long even if events keep coming.
 const MAX_BATCH: Duration = Duration::from_secs(3);
 
@@ -53,9 +57,14 @@ pub fn next_batch(rx: &Receiver<PathBuf>, root: &Path) -> Option<Changes> {
         let started = Instant::now();
         let mut changes = Changes::default();
         add(&mut changes, root, &first);
+        let mut events = 1;
         while started.elapsed() < MAX_BATCH {
-            match rx.recv_timeout(QUIET) {
-                Ok(path) => add(&mut changes, root, &path),
+            let quiet = if events >= BURST_EVENTS { BURST_QUIET } else { QUIET };
+            match rx.recv_timeout(quiet) {
+                Ok(path) => {
+                    add(&mut changes, root, &path);
+                    events += 1;
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
