@@ -83,11 +83,7 @@ fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
 
 /// Creates `content/<kind folder>/<slug>.md` for a new page titled `title`. Returns its path.
 pub fn new_page(root: &Path, kind: &str, title: &str) -> Result<PathBuf, Error> {
-    let config = Config::load(root).map_err(|ds| {
-        let mut d = crate::diagnostics::Diagnostics::new();
-        d.extend(ds);
-        Error::Config(d)
-    })?;
+    let config = Config::load(root).map_err(|ds| Error::Config(ds.into()))?;
     let Some(kc) = config.kind(kind) else {
         let names: Vec<&str> = config.kinds.keys().map(String::as_str).collect();
         let hint = crate::diagnostics::did_you_mean(kind, names.iter().copied())

@@ -1,16 +1,16 @@
 //! The site model and the pipeline: discover -> parse -> link -> validate quizzes -> render -> index -> write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::{self, page::Page};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::error::Error;
 use crate::links::LinkGraph;
 use crate::output;
 use crate::quiz::{self, QuizSet};
-use crate::render::{self, ExtraPage};
+use crate::render::{self, ExtraPage, OutputFile};
 use crate::search;
 
 /// Options shared by `build`, `check` and `serve`.
@@ -65,17 +65,26 @@ pub struct BuildReport {
 }
 
 /// Records how long each stage took.
-struct Stopwatch {
+#[derive(Debug)]
+pub struct Stopwatch {
     last: Instant,
     stages: Vec<(&'static str, Duration)>,
 }
 
+impl Default for Stopwatch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Stopwatch {
-    fn new() -> Self {
+    /// Starts timing now.
+    pub fn new() -> Self {
         Stopwatch { last: Instant::now(), stages: Vec::new() }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    /// Ends the current stage.
+    pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.stages.push((stage, now - self.last));
         self.last = now;
@@ -85,7 +94,7 @@ impl Stopwatch {
 impl Site {
     /// Runs discover, parse and link; returns the site and every diagnostic, or the errors.
     pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
-        let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(collect(ds)))?;
+        let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(ds.into()))?;
         if let Some(url) = &opts.base_url {
             config.base_url = url.clone();
         }
@@ -152,16 +161,10 @@ impl Site {
     }
 }
 
-fn collect(ds: Vec<Diagnostic>) -> Diagnostics {
-    let mut out = Diagnostics::new();
-    out.extend(ds);
-    out
-}
-
 /// Validates the site like `build` does, writing nothing.
 pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     let (site, mut diags) = Site::load(opts)?;
-    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
+    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     match render::render_site(&site, &tera) {
         Ok(_) => Ok((site, diags)),
         Err(ds) => {
@@ -171,16 +174,22 @@ pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     }
 }
 
-/// Builds the site into a staging folder and swaps it in only when everything succeeded.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let started = Instant::now();
-    let mut watch = Stopwatch::new();
-    let out_dir = opts.output_dir();
-    output::check_output_dir(&opts.root, &out_dir)?;
+/// Everything a build produces, in memory: the linked site, its templates and every output file.
+pub struct Rendered {
+    pub site: Site,
+    pub tera: tera::Tera,
+    /// Pages, generated files, search index and assets.
+    pub files: Vec<OutputFile>,
+    /// Warnings (errors end the build instead).
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs every stage but the write: load, link, validate, render, index; assets included.
+pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered, Error> {
     let (site, mut diags) = Site::load(opts)?;
     watch.lap("load, parse, link, validate");
-    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
-    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collect(ds)))?;
+    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     let mut files = match render::render_site(&site, &tera) {
         Ok(f) => f,
         Err(ds) => {
@@ -191,23 +200,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     files.extend(site.quizzes.output_files(&site));
     watch.lap("render");
     if site.config.search.enabled {
-        files.extend(search::build_index(&site).map_err(|ds| Error::Content(collect(ds)))?);
+        files.extend(search::build_index(&site).map_err(|ds| Error::Content(ds.into()))?);
         watch.lap("search index");
     }
-    let file_count = output::write_site(&out_dir, &files, &assets)?;
+    files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+    Ok(Rendered { site, tera, files, diagnostics: diags })
+}
+
+/// Builds the site into a staging folder and swaps it in only when everything succeeded.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let mut watch = Stopwatch::new();
+    let out_dir = opts.output_dir();
+    output::check_output_dir(&opts.root, &out_dir)?;
+    let r = render_all(opts, &mut watch)?;
+    let file_count = output::write_site(&out_dir, &r.files)?;
     watch.lap("write and swap");
     Ok(BuildReport {
-        pages: site.pages.len(),
-        links: site.graph.link_count,
+        pages: r.site.pages.len(),
+        links: r.site.graph.link_count,
         files: file_count,
         elapsed: started.elapsed(),
-        diagnostics: std::mem::take(&mut diags),
+        diagnostics: r.diagnostics,
         output: out_dir,
         stages: watch.stages,
     })
-}
-
-/// Canonical form of `p` when it exists, else `p` itself.
-pub fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }

@@ -122,7 +122,7 @@ impl State {
         }
         if let Some((jobs, warnings)) = self.try_in_place(&changes.content)? {
             let mut files =
-                render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(collected(ds)))?;
+                render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
             files.extend(self.site.quizzes.output_files(&self.site));
             let rendered = files.len();
             let written = self.write(&files)?;
@@ -144,8 +144,7 @@ impl State {
         self.remove(&stale);
         // The new model is consistent even if rendering fails below; the disk keeps the last good output.
         self.site = site;
-        let mut files =
-            render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(collected(ds)))?;
+        let mut files = render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
         files.extend(self.site.quizzes.output_files(&self.site));
         let rendered = files.len();
         let written = self.write(&files)?;
@@ -158,7 +157,7 @@ impl State {
         if !self.site.config.search.enabled {
             return Ok(0);
         }
-        let index = search::build_index(&self.site).map_err(|ds| Error::Content(collected(ds)))?;
+        let index = search::build_index(&self.site).map_err(|ds| Error::Content(ds.into()))?;
         self.write(&index)
     }
 
@@ -386,24 +385,10 @@ fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -
     out
 }
 
-fn collected(ds: Vec<crate::diagnostics::Diagnostic>) -> Diagnostics {
-    let mut d = Diagnostics::new();
-    d.extend(ds);
-    d
-}
-
 /// Loads, renders and indexes the whole site, assets included.
 fn full_build(opts: &BuildOptions) -> Result<(Site, Tera, Vec<OutputFile>, Diagnostics), Error> {
-    let (site, diags) = Site::load(opts)?;
-    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(collected(ds)))?;
-    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(collected(ds)))?;
-    let mut files = render::render_site(&site, &tera).map_err(|ds| Error::Content(collected(ds)))?;
-    files.extend(site.quizzes.output_files(&site));
-    if site.config.search.enabled {
-        files.extend(search::build_index(&site).map_err(|ds| Error::Content(collected(ds)))?);
-    }
-    files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
-    Ok((site, tera, files, diags))
+    let r = crate::site::render_all(opts, &mut crate::site::Stopwatch::new())?;
+    Ok((r.site, r.tera, r.files, r.diagnostics))
 }
 
 /// The pages and lists a change can alter: the changed pages, every page whose backlinks,
