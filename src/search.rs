@@ -1,20 +1,155 @@
 //! Builds the tantivy search index from the site model (uses search-core) and answers `rapport search`.
+//!
+//! Output under `search/`:
+//! - `index.bin`: every index file packed in one blob (search-core's format), plus `.js` copy;
+//! - `text/N.json`: section body texts, loaded lazily for the snippets of the top results;
+//! - `search_wasm_bg.wasm` and `search_wasm.js`: the engine built by build.rs, embedded here.
+//!
+//! Every fetched file has a script-wrapped copy (`X.js` setting `window.RapportSearchData[X]`):
+//! browsers block fetch() on file://, but not classic `<script>` tags.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
+use search_core::{Engine, Hit, SearchParams, SectionDoc, SnippetInput, Synonyms};
+
+use crate::content::page::Page;
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::render::{ExtraPage, OutputFile};
 use crate::site::Site;
 
+/// The browser engine, built for wasm32 by build.rs.
+const WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm_bg.wasm"));
+/// wasm-bindgen's glue for it (a classic script defining `rapportSearchWasm`).
+const GLUE: &str = include_str!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
+
+/// Folder of the search files in the output.
+pub const DIR: &str = "search";
+/// The packed index.
+pub const INDEX_FILE: &str = "index.bin";
+/// The synonyms file used when site.toml names none.
+const DEFAULT_SYNONYMS: &str = "synonyms.txt";
+
 /// Files the search feature adds to the output: index, wasm engine, glue script.
-pub fn build_index(_site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(Vec::new())
+pub fn build_index(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let synonyms = load_synonyms(site)?;
+    let docs: Vec<SectionDoc> = site.pages.iter().flat_map(|p| page_docs(site, p)).collect();
+    let built = search_core::build_index(&docs, &synonyms)
+        .map_err(|e| vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))])?;
+    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 6);
+    files.push(script_copy(INDEX_FILE, &format!("\"{}\"", base64(&built.blob))));
+    files.push(file(INDEX_FILE, built.blob));
+    for (i, chunk) in built.chunks.into_iter().enumerate() {
+        let name = format!("text/{i}.json");
+        files.push(script_copy(&name, &chunk));
+        files.push(file(&name, chunk.into_bytes()));
+    }
+    files.push(script_copy("search_wasm_bg.wasm", &format!("\"{}\"", base64(WASM))));
+    files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
+    files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
+    Ok(files)
+}
+
+fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
+    OutputFile { path: format!("{DIR}/{name}"), bytes }
+}
+
+/// `search/NAME.js`: sets `RapportSearchData[NAME]` to `js_value` (a JSON or string literal).
+fn script_copy(name: &str, js_value: &str) -> OutputFile {
+    let js = format!(
+        "(window.RapportSearchData=window.RapportSearchData||{{}})[{}]={js_value};\n",
+        serde_json::to_string(name).unwrap_or_default()
+    );
+    file(&format!("{name}.js"), js.into_bytes())
+}
+
+/// The synonyms named in site.toml; a missing default file just means none.
+fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
+    let name = site.config.search.synonyms.trim();
+    if name.is_empty() {
+        return Ok(Synonyms::empty());
+    }
+    let path = site.root.join(name);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && name == DEFAULT_SYNONYMS => {
+            return Ok(Synonyms::empty());
+        }
+        Err(e) => {
+            let (line, col) = config_line(site, "synonyms");
+            let msg = format!("cannot read the synonyms file {name}: {e}");
+            let help = "create it, or set `synonyms = \"\"` under [search] to use none".to_string();
+            return Err(vec![Diagnostic::error(crate::config::CONFIG_FILE, line, col, msg).with_help(Some(help))]);
+        }
+    };
+    Synonyms::parse(&text).map_err(|errs| {
+        errs.into_iter().map(|e| Diagnostic::error(name, e.line, e.col, e.message).with_source(&text)).collect()
+    })
+}
+
+/// Line and column of `key = ...` in site.toml, for diagnostics about it (0, 0 when absent).
+fn config_line(site: &Site, key: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| (i + 1, 1)).unwrap_or((0, 0))
+}
+
+/// One document for the page itself (its text before the first heading, title, summary, tags,
+/// aliases, kind fields), then one per heading.
+fn page_docs(site: &Site, page: &Page) -> Vec<SectionDoc> {
+    let kind_label = site.kind_label(&page.kind);
+    let mut category: Vec<String> = Vec::new();
+    if let Some(kc) = site.config.kind(&page.kind) {
+        for (name, fc) in &kc.fields {
+            for v in page.fields.get(name).into_iter().flatten() {
+                category.push(v.clone());
+                category.push(fc.label_of(v));
+            }
+        }
+    }
+    let sections = &page.doc.sections;
+    let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.clone()).unwrap_or_default();
+    let mut docs = vec![SectionDoc {
+        page_title: page.title.clone(),
+        heading: None,
+        body: intro_body,
+        summary: page.summary.clone(),
+        kind: page.kind.clone(),
+        kind_label: kind_label.clone(),
+        category,
+        tags: page.tags.clone(),
+        aliases: page.aliases.clone(),
+        url: page.href.clone(),
+    }];
+    for s in sections.iter().filter(|s| s.heading.is_some()) {
+        docs.push(SectionDoc {
+            page_title: page.title.clone(),
+            heading: s.heading.clone(),
+            body: s.text.clone(),
+            kind: page.kind.clone(),
+            kind_label: kind_label.clone(),
+            url: format!("{}#{}", page.href, s.anchor),
+            ..Default::default()
+        });
+    }
+    docs
 }
 
 /// Generated pages of the search feature (the results page).
-pub fn extra_pages(_site: &Site) -> Vec<ExtraPage> {
-    Vec::new()
+pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
+    let kinds: Vec<serde_json::Value> = site
+        .config
+        .kinds
+        .keys()
+        .filter(|k| site.pages.iter().any(|p| &p.kind == *k))
+        .map(|k| serde_json::json!({"name": k, "label": site.kind_plural(k)}))
+        .collect();
+    vec![ExtraPage {
+        template: "search.html".into(),
+        path: "search.html".into(),
+        title: "Search".into(),
+        extra: serde_json::json!({ "kinds": kinds }),
+    }]
 }
 
 /// Options of `rapport search`.
@@ -26,7 +161,153 @@ pub struct SearchRequest {
     pub json: bool,
 }
 
+/// One result as `rapport search --json` prints it.
+#[derive(Debug, serde::Serialize)]
+struct JsonHit<'a> {
+    title: &'a str,
+    heading: &'a str,
+    url: &'a str,
+    kind: &'a str,
+    score: f32,
+    snippet: &'a str,
+}
+
 /// Runs `rapport search` against the index in the built site at `out_dir`; returns what to print.
-pub fn search_command(_out_dir: &Path, _req: &SearchRequest) -> Result<String, Error> {
-    Err(Error::Usage("search is not implemented yet".into()))
+pub fn search_command(out_dir: &Path, req: &SearchRequest) -> Result<String, Error> {
+    let hits = search_site(out_dir, req)?;
+    if req.json {
+        let list: Vec<JsonHit> = hits
+            .iter()
+            .map(|h| JsonHit {
+                title: &h.title,
+                heading: &h.heading,
+                url: &h.url,
+                kind: &h.kind,
+                score: h.score,
+                snippet: &h.snippet,
+            })
+            .collect();
+        let mut out = serde_json::to_string_pretty(&list).map_err(|e| Error::Usage(e.to_string()))?;
+        out.push('\n');
+        return Ok(out);
+    }
+    Ok(plain(&hits))
+}
+
+/// Searches the built site at `out_dir` with snippets, the way the browser does.
+pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<Vec<Hit>, Error> {
+    let dir = out_dir.join(DIR);
+    let index_path = dir.join(INDEX_FILE);
+    let blob = std::fs::read(&index_path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Usage(format!("no search index in {}: run `rapport build` first", out_dir.display()))
+        } else {
+            Error::Io { path: index_path.clone(), source: e }
+        }
+    })?;
+    let engine = Engine::open(&blob).map_err(|e| Error::Usage(format!("{}: {e}", index_path.display())))?;
+    let params = SearchParams { query: req.query.clone(), kind: req.kind.clone(), limit: req.limit };
+    let mut hits = engine.search(&params).map_err(|e| Error::Usage(e.to_string()))?;
+    // Like the browser: results first, then the text of just those sections for snippets.
+    let mut chunks = Chunks { dir, loaded: HashMap::new() };
+    for h in &hits {
+        chunks.load(h.chunk)?;
+    }
+    let inputs: Vec<SnippetInput> =
+        hits.iter().map(|h| SnippetInput { body: chunks.text(h), summary: h.summary.clone() }).collect();
+    for (h, s) in hits.iter_mut().zip(engine.snippets(&req.query, &inputs)) {
+        h.snippet = s;
+    }
+    Ok(hits)
+}
+
+/// Body texts of the built site, read chunk by chunk as the hits need them.
+struct Chunks {
+    dir: PathBuf,
+    loaded: HashMap<u64, Vec<String>>,
+}
+
+impl Chunks {
+    fn load(&mut self, n: u64) -> Result<(), Error> {
+        if self.loaded.contains_key(&n) {
+            return Ok(());
+        }
+        let path = self.dir.join(format!("text/{n}.json"));
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let list: Vec<String> = serde_json::from_str(&text)
+            .map_err(|e| Error::Usage(format!("{}: damaged search text: {e}", path.display())))?;
+        self.loaded.insert(n, list);
+        Ok(())
+    }
+
+    fn text(&self, h: &Hit) -> String {
+        self.loaded.get(&h.chunk).and_then(|c| c.get(h.slot as usize)).cloned().unwrap_or_default()
+    }
+}
+
+/// Results for a terminal: title › heading [kind], the URL, then the snippet with matches in [].
+fn plain(hits: &[Hit]) -> String {
+    if hits.is_empty() {
+        return "No results.\n".into();
+    }
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let heading = if h.heading.is_empty() { String::new() } else { format!(" › {}", h.heading) };
+        out.push_str(&format!("{}. {}{heading}  [{}]\n   {}\n", i + 1, h.title, h.kind_label, h.url));
+        let snippet = unescape(&h.snippet.replace("<mark>", "[").replace("</mark>", "]"));
+        if !snippet.is_empty() {
+            out.push_str(&format!("   {snippet}\n"));
+        }
+    }
+    out
+}
+
+/// Undoes the HTML escaping of a snippet for plain-text output.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&amp;", "&")
+}
+
+/// Standard base64 (for the script-wrapped copies of binary files).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let digits = [18, 12, 6, 0].map(|s| ABC[((n >> s) & 63) as usize] as char);
+        let keep = c.len() + 1;
+        out.extend(digits.iter().take(keep));
+        out.extend(std::iter::repeat_n('=', 4 - keep));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn missing_index_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let req = SearchRequest { query: "x".into(), limit: 5, kind: None, json: false };
+        let err = search_command(dir.path(), &req).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("run `rapport build` first"), "{err}");
+    }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::{self, page::Page};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::links::LinkGraph;
 use crate::output;
@@ -190,7 +190,19 @@ pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered
     watch.lap("load, parse, link, validate");
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
-    let mut files = match render::render_site(&site, &tera) {
+    // The search index is built on its own thread while rayon renders the pages: indexing is
+    // one sequential pass over the text, so it overlaps rendering instead of adding to it.
+    let (rendered, index) = std::thread::scope(|scope| {
+        let index = site.config.search.enabled.then(|| scope.spawn(|| search::build_index(&site)));
+        let rendered = render::render_site(&site, &tera);
+        let index = index.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic::error(search::DIR, 0, 0, "building the search index failed unexpectedly")])
+            })
+        });
+        (rendered, index)
+    });
+    let mut files = match rendered {
         Ok(f) => f,
         Err(ds) => {
             diags.extend(ds);
@@ -198,10 +210,9 @@ pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered
         }
     };
     files.extend(site.quizzes.output_files(&site));
-    watch.lap("render");
-    if site.config.search.enabled {
-        files.extend(search::build_index(&site).map_err(|ds| Error::Content(ds.into()))?);
-        watch.lap("search index");
+    watch.lap("render and search index");
+    if let Some(built) = index {
+        files.extend(built.map_err(|ds| Error::Content(ds.into()))?);
     }
     files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
     Ok(Rendered { site, tera, files, diagnostics: diags })

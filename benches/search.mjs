@@ -1,0 +1,158 @@
+// Search budgets (issue 3, point 6), measured on generated corpora:
+// - index build time: full build with search on vs off (10k pages), and peak memory;
+// - wasm + glue, gzipped;
+// - bytes loaded before the first results are shown (1k pages, over http);
+// - cold start from disk (file://) to first results, and keystroke-to-results median
+//   (10k pages, headless Chromium).
+//
+//   cargo build --release
+//   node benches/search.mjs            # or: node benches/search.mjs 1000,10000
+//
+// Corpora come from examples/gen_corpus.rs (cached in /tmp/rapport-bench-search-N).
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { fileUrl, launch, repo, serveDir } from "../tests/browser/lib.mjs";
+
+const sizes = (process.argv[2] || "1000,10000").split(",").map(Number);
+const bin = process.env.RAPPORT_BIN || path.join(repo, "target", "release", "rapport");
+if (!existsSync(bin)) {
+  console.error(`no release binary at ${bin}: run \`cargo build --release\` first`);
+  process.exit(2);
+}
+const RUNS = 3;
+const QUERY = "therapeutic alliance";
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+
+function corpus(n) {
+  const dir = `/tmp/rapport-bench-search-${n}`;
+  if (!existsSync(path.join(dir, "site.toml"))) {
+    execFileSync("cargo", ["run", "--release", "--quiet", "--example", "gen_corpus", "--", String(n), dir], {
+      cwd: repo,
+      stdio: "inherit",
+    });
+  }
+  copyFileSync(path.join(repo, "synonyms.txt"), path.join(dir, "synonyms.txt"));
+  return dir;
+}
+
+/** Best of RUNS builds: [seconds, peak MiB]; `search` toggles [search] enabled in site.toml. */
+function timeBuild(dir, search) {
+  const toml = path.join(dir, "site.toml");
+  const base = readFileSync(toml, "utf8").replace(/\n\[search\]\nenabled = false\n$/, "");
+  writeFileSync(toml, search ? base : `${base}\n[search]\nenabled = false\n`);
+  let best = [Infinity, 0];
+  for (let i = 0; i < RUNS; i++) {
+    const out = path.join(dir, "public");
+    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", bin, "build", "--root", dir, "--output", out], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+    const [secs, kb] = r.stderr.trim().split("\n").pop().split(" ").map(Number);
+    if (secs < best[0]) best = [secs, kb / 1024];
+  }
+  writeFileSync(toml, base);
+  return best;
+}
+
+function dirBytes(dir) {
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+    const p = path.join(dir, e.name);
+    return sum + (e.isDirectory() ? dirBytes(p) : statSync(p).size);
+  }, 0);
+}
+
+/** Waits in the page for the next results render; resolves to its detail. */
+const nextRender = (page) =>
+  page.evaluate(() => new Promise((ok) => document.addEventListener("rapport-search-rendered", (e) => ok(e.detail), { once: true })));
+
+/** Files of the site requested before the first results were rendered (sizes from disk). */
+async function bytesBeforeResults(browser, site) {
+  const server = await serveDir(site);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requested = [];
+  page.on("request", (r) => requested.push(decodeURIComponent(new URL(r.url()).pathname)));
+  await page.goto(server.url + "index.html");
+  const pageLoad = requested.length;
+  const rendered = nextRender(page);
+  await page.focus("#search-input");
+  await page.keyboard.insertText(QUERY); // one input event: one search
+  await rendered;
+  const before = requested.slice(pageLoad).concat(["/assets/search.js"]);
+  await context.close();
+  await server.close();
+  const files = [...new Set(before)].filter((p) => p.includes("/search/") || p.endsWith("/search.js"));
+  const bufs = files.map((p) => [p, readFileSync(path.join(site, p))]);
+  const raw = bufs.reduce((s, [, b]) => s + b.length, 0);
+  const zipped = bufs.reduce((s, [, b]) => s + gz(b), 0);
+  return { raw, zipped, files: bufs.map(([p, b]) => `${p} ${kib(b.length)} (${kib(gz(b))} gzipped)`) };
+}
+
+async function coldAndKeystrokes(browser, site) {
+  const colds = [];
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(fileUrl(site, "index.html"));
+    const t = await page.evaluate(
+      (q) =>
+        new Promise((ok) => {
+          const input = document.getElementById("search-input");
+          const t0 = performance.now();
+          document.addEventListener("rapport-search-rendered", () => ok(performance.now() - t0), { once: true });
+          input.focus();
+          input.value = q;
+          input.dispatchEvent(new Event("input"));
+        }),
+      QUERY,
+    );
+    colds.push(t);
+    await context.close();
+  }
+  // Warm: type queries letter by letter; every render reports keystroke-to-results time.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(fileUrl(site, "index.html"));
+  await page.evaluate(() => {
+    window.__times = [];
+    document.addEventListener("rapport-search-rendered", (e) => window.__times.push(e.detail.ms));
+  });
+  const warm = nextRender(page);
+  await page.focus("#search-input");
+  await page.keyboard.type("a");
+  await warm;
+  for (const q of ["empathy", "alliance rupture", "hope and expectancy", "therapist warmth", "measurement"]) {
+    await page.fill("#search-input", "");
+    await page.keyboard.type(q, { delay: 60 });
+    await page.waitForTimeout(200);
+  }
+  const times = await page.evaluate(() => window.__times.slice(1));
+  await context.close();
+  return { cold: median(colds), colds, keystroke: median(times), n: times.length, max: Math.max(...times) };
+}
+
+const browser = await launch();
+for (const n of sizes) {
+  const dir = corpus(n);
+  const [on, peak] = timeBuild(dir, true);
+  const [off] = timeBuild(dir, false);
+  const site = path.join(dir, "public");
+  timeBuild(dir, true); // leave a site with search built
+  const s = path.join(site, "search");
+  const wasm = readFileSync(path.join(s, "search_wasm_bg.wasm"));
+  const glue = readFileSync(path.join(s, "search_wasm.js"));
+  const index = readFileSync(path.join(s, "index.bin"));
+  console.log(`\n== ${n} pages`);
+  console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);
+  console.log(`wasm + glue gzipped: ${kib(gz(wasm) + gz(glue))} (wasm ${kib(gz(wasm))}, glue ${kib(gz(glue))}; raw ${kib(wasm.length + glue.length)})`);
+  console.log(`index.bin: ${kib(index.length)} raw, ${kib(gz(index))} gzipped; body text chunks: ${kib(dirBytes(path.join(s, "text")) / 2)} (+ as many in .js copies)`);
+  const b = await bytesBeforeResults(browser, site);
+  console.log(`loaded before first results (http): ${kib(b.raw)} raw, ${kib(b.zipped)} gzipped`);
+  for (const f of b.files) console.log(`  ${f}`);
+  const t = await coldAndKeystrokes(browser, site);
+  console.log(`cold start from disk to first results: median ${t.cold.toFixed(0)} ms (${t.colds.map((x) => x.toFixed(0)).join(", ")})`);
+  console.log(`keystroke to results (warm): median ${t.keystroke.toFixed(1)} ms over ${t.n} renders, max ${t.max.toFixed(1)} ms`);
+}
+await browser.close();

@@ -1,0 +1,300 @@
+//! Opens a packed index from bytes (native or in the browser) and answers queries.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::directory::RamDirectory;
+use tantivy::schema::document::{
+    DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize, ValueDeserializer, ValueVisitor,
+};
+use tantivy::schema::Field;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Directory, DocAddress, Index, IndexReader, ReloadPolicy, Term};
+
+use crate::query::{Builder, Plan};
+use crate::schema::Fields;
+use crate::writer::SYNONYMS_FILE;
+use crate::{analyzer, pack, SearchError, Synonyms, ANALYZER, SNIPPET_CHARS};
+
+/// At most this many sections of one page are listed, so one long page cannot fill the list.
+const MAX_PER_PAGE: usize = 2;
+
+/// What to search for.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchParams {
+    pub query: String,
+    /// Only documents of this kind (empty or `None` for all).
+    pub kind: Option<String>,
+    pub limit: usize,
+}
+
+/// One result: a page section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub title: String,
+    /// Section heading; empty for the top of the page.
+    pub heading: String,
+    /// Root-relative URL with the section anchor.
+    pub url: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub score: f32,
+    /// HTML: matched words in `<mark>`, everything else escaped. Empty until
+    /// [`Engine::snippets`] has seen the section's text.
+    pub snippet: String,
+    pub summary: String,
+    /// Where the section's body text is: chunk file number and slot in it.
+    pub chunk: u64,
+    pub slot: u64,
+}
+
+/// Text of one hit, for its snippet.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SnippetInput {
+    pub body: String,
+    pub summary: String,
+}
+
+/// An opened index with its analyzer registered; read-only, single-threaded, never reloaded.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+}
+
+impl Engine {
+    /// Opens the blob written by [`crate::build_index`].
+    pub fn open(blob: &[u8]) -> Result<Engine, SearchError> {
+        let dir = RamDirectory::create();
+        let mut synonyms_text = String::new();
+        for (name, bytes) in pack::unpack(blob)? {
+            if name == SYNONYMS_FILE {
+                synonyms_text = String::from_utf8_lossy(bytes).into_owned();
+                continue;
+            }
+            dir.atomic_write(std::path::Path::new(&name), bytes)
+                .map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
+        }
+        let synonyms =
+            Synonyms::parse(&synonyms_text).map_err(|errs| SearchError::BadPack(format!("synonyms: {}", errs[0])))?;
+        let analyzer = analyzer(Arc::new(synonyms));
+        let index = Index::open(dir)?;
+        index.tokenizers().register(ANALYZER, analyzer.clone());
+        let fields = Fields::of(&index.schema())?;
+        // Manual reload: the index never changes once opened, and watching would need threads.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Engine { reader, fields, analyzer })
+    }
+
+    /// The best sections for `p.query`, best first, without snippets.
+    pub fn search(&self, p: &SearchParams) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.reader.searcher();
+        let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
+        let limit = p.limit.max(1);
+        let mut top = searcher.search(&plan.query, &TopDocs::with_limit(limit * 3 + 10).order_by_score())?;
+        // Equal scores (typo matches score a constant) keep index order: a page before its sections.
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut hits = Vec::with_capacity(limit);
+        let mut per_page: BTreeMap<String, usize> = BTreeMap::new();
+        for (score, addr) in top {
+            let hit = self.hit(&searcher, score, addr)?;
+            let page = hit.url.split('#').next().unwrap_or_default().to_string();
+            let seen = per_page.entry(page).or_insert(0);
+            *seen += 1;
+            if *seen <= MAX_PER_PAGE {
+                hits.push(hit);
+            }
+            if hits.len() == limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Snippets for `query`, one per input: the best passage of the body with matched words in
+    /// `<mark>`, else of the summary, else the start of the text; always HTML-escaped.
+    pub fn snippets(&self, query: &str, inputs: &[SnippetInput]) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let terms = self.plan(&searcher, query, None).map(|p| self.highlight_terms(&searcher, &p)).unwrap_or_default();
+        let mut gen = SnippetGenerator::new(terms, self.analyzer.clone(), self.fields.body, SNIPPET_CHARS);
+        gen.set_max_num_chars(SNIPPET_CHARS);
+        inputs.iter().map(|i| snippet(&gen, i)).collect()
+    }
+
+    /// Search and snippets in one go (the terminal has the texts at hand).
+    pub fn search_with_text(&self, p: &SearchParams, text: impl Fn(&Hit) -> String) -> Result<Vec<Hit>, SearchError> {
+        let mut hits = self.search(p)?;
+        let inputs: Vec<SnippetInput> =
+            hits.iter().map(|h| SnippetInput { body: text(h), summary: h.summary.clone() }).collect();
+        for (h, s) in hits.iter_mut().zip(self.snippets(&p.query, &inputs)) {
+            h.snippet = s;
+        }
+        Ok(hits)
+    }
+
+    fn plan(&self, searcher: &tantivy::Searcher, query: &str, kind: Option<&str>) -> Option<Plan> {
+        Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone() }.build(query, kind)
+    }
+
+    fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit, SearchError> {
+        let doc: StoredDoc = searcher.doc(addr)?;
+        let text = |f| doc.text(f);
+        let num = |f| doc.num(f);
+        let f = &self.fields;
+        Ok(Hit {
+            title: text(f.shown_title),
+            heading: text(f.heading),
+            url: text(f.url),
+            kind: text(f.kind),
+            kind_label: text(f.kind_label),
+            score,
+            snippet: String::new(),
+            summary: text(f.summary),
+            chunk: num(f.chunk),
+            slot: num(f.slot),
+        })
+    }
+
+    /// Terms to highlight, weighted like tantivy's own snippet generator (rarer = better).
+    fn highlight_terms(&self, searcher: &tantivy::Searcher, plan: &Plan) -> BTreeMap<String, f32> {
+        let mut words = plan.highlight.clone();
+        words.extend(self.typo_matches(searcher, &plan.fuzzy));
+        let mut out = BTreeMap::new();
+        for w in words {
+            let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, &w)).unwrap_or(0)
+                + searcher.doc_freq(&Term::from_field_text(self.fields.summary, &w)).unwrap_or(0);
+            if df > 0 {
+                out.insert(w, 1.0 / (1.0 + df as f32));
+            }
+        }
+        out
+    }
+
+    /// Body and summary words within one edit of each of `words`.
+    fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[String]) -> Vec<String> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let builder = LevenshteinAutomatonBuilder::new(1, true);
+        let dfas: Vec<_> = words.iter().map(|w| builder.build_dfa(w)).collect();
+        let mut out = Vec::new();
+        for field in [self.fields.body, self.fields.summary] {
+            let mut all = Vec::new();
+            crate::query::collect_prefixed(searcher, field, "", &mut all);
+            for (_, term) in all {
+                if dfas.iter().any(|d| matches!(d.eval(term.as_bytes()), Distance::Exact(_))) {
+                    out.push(term);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A stored document read as plain strings and numbers.
+///
+/// Reading into tantivy's own `TantivyDocument` would link every value type it can hold (facets
+/// with their regex, dates with their parser) into the wasm; ours only ever stores these two.
+struct StoredDoc(Vec<(Field, Stored)>);
+
+enum Stored {
+    Text(String),
+    Num(u64),
+}
+
+impl StoredDoc {
+    fn text(&self, f: Field) -> String {
+        self.0
+            .iter()
+            .find_map(|(g, v)| match v {
+                Stored::Text(t) if *g == f => Some(t.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    fn num(&self, f: Field) -> u64 {
+        self.0
+            .iter()
+            .find_map(|(g, v)| match v {
+                Stored::Num(n) if *g == f => Some(*n),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl DocumentDeserialize for StoredDoc {
+    fn deserialize<'de, D: DocumentDeserializer<'de>>(mut d: D) -> Result<Self, DeserializeError> {
+        let mut out = Vec::with_capacity(d.size_hint());
+        while let Some(pair) = d.next_field::<Stored>()? {
+            out.push(pair);
+        }
+        Ok(StoredDoc(out))
+    }
+}
+
+impl ValueDeserialize for Stored {
+    fn deserialize<'de, D: ValueDeserializer<'de>>(d: D) -> Result<Self, DeserializeError> {
+        d.deserialize_any(StoredVisitor)
+    }
+}
+
+struct StoredVisitor;
+
+impl ValueVisitor for StoredVisitor {
+    type Value = Stored;
+
+    fn visit_string(&self, val: String) -> Result<Stored, DeserializeError> {
+        Ok(Stored::Text(val))
+    }
+
+    fn visit_u64(&self, val: u64) -> Result<Stored, DeserializeError> {
+        Ok(Stored::Num(val))
+    }
+}
+
+fn snippet(gen: &SnippetGenerator, input: &SnippetInput) -> String {
+    for text in [&input.body, &input.summary] {
+        let mut s = gen.snippet(text);
+        if !s.is_empty() {
+            s.set_snippet_prefix_postfix("<mark>", "</mark>");
+            return s.to_html();
+        }
+    }
+    let text = if input.body.trim().is_empty() { &input.summary } else { &input.body };
+    escape(&shorten(text, SNIPPET_CHARS))
+}
+
+/// The start of `text`, cut at a word boundary, with an ellipsis when cut.
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max_chars / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

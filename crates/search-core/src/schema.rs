@@ -1,0 +1,104 @@
+//! The index schema: one document per page section.
+
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+
+use crate::ANALYZER;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Page title, indexed on the page's first document only, so a title match ranks the page
+    /// itself above each of its sections.
+    pub title: Field,
+    /// Page title again, indexed on every section with a lower boost (context for AND queries).
+    pub ptitle: Field,
+    /// Page title as shown in results (stored on every document).
+    pub shown_title: Field,
+    pub heading: Field,
+    /// Body text: indexed, never stored (the browser loads it lazily for snippets).
+    pub body: Field,
+    pub summary: Field,
+    pub aliases: Field,
+    pub tags: Field,
+    pub category: Field,
+    pub kind: Field,
+    pub kind_label: Field,
+    pub url: Field,
+    /// Where the body text lives: text chunk number and slot within it.
+    pub chunk: Field,
+    pub slot: Field,
+}
+
+/// A text field analyzed by the Rapport analyzer; positions only where phrases need them.
+fn text(positions: bool, stored: bool) -> TextOptions {
+    let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+    let opts = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(record));
+    if stored {
+        opts.set_stored()
+    } else {
+        opts
+    }
+}
+
+/// The schema every Rapport index has.
+pub(crate) fn schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("title", text(true, false));
+    b.add_text_field("ptitle", text(false, false));
+    b.add_text_field("shown_title", STORED);
+    b.add_text_field("heading", text(true, true));
+    b.add_text_field("body", text(true, false));
+    b.add_text_field("summary", text(true, true));
+    b.add_text_field("aliases", text(true, false));
+    b.add_text_field("tags", text(false, false));
+    b.add_text_field("category", text(false, false));
+    b.add_text_field("kind", STRING | STORED);
+    b.add_text_field("kind_label", STORED);
+    b.add_text_field("url", STORED);
+    b.add_u64_field("chunk", STORED);
+    b.add_u64_field("slot", STORED);
+    b.build()
+}
+
+impl Fields {
+    /// Looks the fields up in `schema`; fails on an index built with another schema.
+    pub fn of(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            title: f("title")?,
+            ptitle: f("ptitle")?,
+            shown_title: f("shown_title")?,
+            heading: f("heading")?,
+            body: f("body")?,
+            summary: f("summary")?,
+            aliases: f("aliases")?,
+            tags: f("tags")?,
+            category: f("category")?,
+            kind: f("kind")?,
+            kind_label: f("kind_label")?,
+            url: f("url")?,
+            chunk: f("chunk")?,
+            slot: f("slot")?,
+        })
+    }
+
+    /// Text fields a query word is looked up in, with their boosts (title and headings first).
+    pub fn weighted(&self) -> [(Field, f32); 8] {
+        [
+            (self.title, 8.0),
+            (self.aliases, 4.0),
+            (self.heading, 4.0),
+            (self.tags, 2.0),
+            (self.ptitle, 1.5),
+            (self.summary, 1.5),
+            (self.category, 1.5),
+            (self.body, 1.0),
+        ]
+    }
+
+    /// True for fields indexed with positions (phrase queries).
+    pub fn has_positions(&self, f: Field) -> bool {
+        f != self.ptitle && f != self.tags && f != self.category
+    }
+}

@@ -1,0 +1,131 @@
+//! Builds the index (native side): documents in, one packed blob and the text chunks out.
+
+use std::sync::Arc;
+
+use tantivy::directory::RamDirectory;
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Directory, Index, TantivyDocument};
+
+use crate::schema::{schema, Fields};
+use crate::{analyzer, pack, SearchError, Synonyms, ANALYZER};
+
+/// Name of the synonyms file inside the packed index.
+pub(crate) const SYNONYMS_FILE: &str = "rapport-synonyms.txt";
+
+/// A chunk of body texts is closed once it holds this many bytes (at a page boundary).
+const CHUNK_BYTES: usize = 12 * 1024;
+
+/// One section of one page, as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct SectionDoc {
+    pub page_title: String,
+    /// `None` for the page's first document (text before the first heading).
+    pub heading: Option<String>,
+    pub body: String,
+    pub summary: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub category: Vec<String>,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    /// Root-relative URL with the section anchor (`factors/empathy.html#why-it-matters`).
+    pub url: String,
+}
+
+/// The built index: the packed blob and the body-text chunks (each a JSON array of strings).
+#[derive(Debug)]
+pub struct BuiltIndex {
+    pub blob: Vec<u8>,
+    pub chunks: Vec<String>,
+}
+
+/// Indexes `docs` (grouped by page, in page order) with `synonyms`.
+pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltIndex, SearchError> {
+    let dir = RamDirectory::create();
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register(ANALYZER, analyzer(Arc::new(synonyms.clone())));
+    let builder = Index::builder().schema(schema()).tokenizers(tokenizers);
+    // One segment, no threads: the browser then opens a single segment, and the whole site
+    // model is already in memory anyway.
+    let mut writer = builder.single_segment_index_writer::<TantivyDocument>(dir.clone(), 256 << 20)?;
+    let fields = Fields::of(&schema())?;
+    let (places, chunks) = chunk_texts(docs);
+    for (d, (chunk, slot)) in docs.iter().zip(places) {
+        writer.add_document(document(&fields, d, chunk, slot))?;
+    }
+    let index = writer.finalize()?;
+    let blob = pack::pack(&index_files(&index, &dir, synonyms)?);
+    Ok(BuiltIndex { blob, chunks })
+}
+
+fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.shown_title, &d.page_title);
+    doc.add_text(f.heading, d.heading.as_deref().unwrap_or(""));
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.kind, &d.kind);
+    doc.add_text(f.kind_label, &d.kind_label);
+    doc.add_text(f.url, &d.url);
+    doc.add_u64(f.chunk, chunk);
+    doc.add_u64(f.slot, slot);
+    if d.heading.is_some() {
+        doc.add_text(f.ptitle, &d.page_title);
+        return doc;
+    }
+    // Page-level fields go on the page's first document only: one strong match per page.
+    doc.add_text(f.title, &d.page_title);
+    doc.add_text(f.summary, &d.summary);
+    for v in &d.aliases {
+        doc.add_text(f.aliases, v);
+    }
+    for v in &d.tags {
+        doc.add_text(f.tags, v);
+    }
+    for v in &d.category {
+        doc.add_text(f.category, v);
+    }
+    doc
+}
+
+/// Assigns each document a (chunk, slot) and returns the chunks as JSON arrays.
+fn chunk_texts(docs: &[SectionDoc]) -> (Vec<(u64, u64)>, Vec<String>) {
+    let mut places = Vec::with_capacity(docs.len());
+    let mut chunks: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut size = 0;
+    let mut prev_page = "";
+    for d in docs {
+        let page = d.url.split('#').next().unwrap_or("");
+        if size >= CHUNK_BYTES && page != prev_page {
+            chunks.push(Vec::new());
+            size = 0;
+        }
+        prev_page = page;
+        let current = chunks.len() - 1;
+        places.push((current as u64, chunks[current].len() as u64));
+        chunks[current].push(&d.body);
+        size += d.body.len();
+    }
+    let json = chunks.iter().map(|c| serde_json::to_string(c).unwrap_or_else(|_| "[]".into())).collect();
+    (places, json)
+}
+
+/// Every file of the finished index plus the synonyms it was built with.
+fn index_files(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let metas = index.load_metas()?;
+    let mut names: Vec<String> =
+        metas.list_segment_files().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    names.sort();
+    names.insert(0, "meta.json".to_string());
+    let mut files = Vec::with_capacity(names.len() + 1);
+    for name in names {
+        let path = std::path::Path::new(&name);
+        if !dir.exists(path).map_err(|e| SearchError::BadPack(e.to_string()))? {
+            continue;
+        }
+        let bytes = dir.open_read(path).map_err(|e| SearchError::BadPack(e.to_string()))?.read_bytes();
+        let bytes = bytes.map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
+        files.push((name, bytes.as_slice().to_vec()));
+    }
+    files.push((SYNONYMS_FILE.to_string(), syn.source().as_bytes().to_vec()));
+    Ok(files)
+}

@@ -1,0 +1,307 @@
+//! Ranking, analysis and snippet behaviour on a small fixture corpus.
+
+use search_core::{build_index, Engine, Hit, SearchParams, SectionDoc, Synonyms};
+
+const SYNONYMS: &str = "\
+behavioural = behavioral
+behaviour = behavior
+judgement = judgment
+counselling = counseling
+CBT = cognitive behavioural therapy
+therapeutic alliance = working alliance = therapeutic relationship
+";
+
+struct Page {
+    url: &'static str,
+    title: &'static str,
+    kind: &'static str,
+    summary: &'static str,
+    tags: &'static [&'static str],
+    sections: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const PAGES: &[Page] = &[
+    Page {
+        url: "factors/empathy.html",
+        title: "Empathy",
+        kind: "factor",
+        summary: "Understanding the client's experience from the inside and showing it.",
+        tags: &["relationship"],
+        sections: &[
+            ("", "", "Empathy is the therapist's effort to understand the client's inner world and to communicate that understanding."),
+            ("Why it matters", "why-it-matters", "Meta-analyses link it to better outcomes across modalities."),
+            ("How to practise it", "how-to-practise-it", "Reflective listening: say back what you heard, tentatively, and check."),
+        ],
+    },
+    Page {
+        url: "factors/alliance.html",
+        title: "The working alliance",
+        kind: "factor",
+        summary: "Agreement on goals and tasks, and a bond.",
+        tags: &["relationship"],
+        sections: &[
+            ("", "", "Bordin described three parts: goals, tasks and the bond between client and therapist."),
+            ("Measuring it", "measuring-it", "The Working Alliance Inventory asks both sides about goals, tasks and bond."),
+        ],
+    },
+    Page {
+        url: "factors/relationship.html",
+        title: "The real relationship",
+        kind: "factor",
+        summary: "Genuineness and realistic perception between two people.",
+        tags: &[],
+        sections: &[("", "", "Beyond technique, the therapeutic relationship itself carries change: genuineness and warmth.")],
+    },
+    Page {
+        url: "modalities/cbt.html",
+        title: "Cognitive behavioural therapy",
+        kind: "modality",
+        summary: "Thoughts, feelings and behaviour, tested in experiments.",
+        tags: &[],
+        sections: &[
+            ("", "", "A structured, collaborative therapy that links thoughts to behaviour."),
+            ("Homework", "homework", "Between sessions, clients run behavioural experiments and keep thought records."),
+        ],
+    },
+    Page {
+        url: "techniques/rupture-repair.html",
+        title: "Rupture and repair",
+        kind: "technique",
+        summary: "Noticing strains in the alliance and mending them together.",
+        tags: &["alliance"],
+        sections: &[
+            ("", "", "Ruptures are tensions or breakdowns in collaboration."),
+            ("Repairing ruptures", "repairing-ruptures", "Invite the client to talk about what went wrong; acknowledge your part."),
+        ],
+    },
+    Page {
+        url: "faqs/judgement.html",
+        title: "Does clinical judgement beat checklists?",
+        kind: "faq",
+        summary: "Judgement in counselling, and when structure helps.",
+        tags: &[],
+        sections: &[("", "", "Experienced counsellors combine judgement with routine outcome monitoring.")],
+    },
+    Page {
+        url: "pages/hostile.html",
+        title: "<script>alert(1)</script> Markup",
+        kind: "page",
+        summary: "A page whose text looks like HTML.",
+        tags: &[],
+        sections: &[("", "", "Write <b>bold</b> & \"quotes\" about markup <img src=x onerror=alert(1)> safely.")],
+    },
+    Page {
+        url: "factors/hope.html",
+        title: "Hope and expectancy",
+        kind: "factor",
+        summary: "Believing that therapy can help.",
+        tags: &[],
+        sections: &[("", "", "Positive expectations predict change; remoralization comes early.")],
+    },
+];
+
+struct Fixture {
+    engine: Engine,
+    chunks: Vec<Vec<String>>,
+}
+
+fn docs() -> Vec<SectionDoc> {
+    let mut out = Vec::new();
+    for p in PAGES {
+        for (heading, anchor, body) in p.sections {
+            out.push(SectionDoc {
+                page_title: p.title.into(),
+                heading: (!heading.is_empty()).then(|| heading.to_string()),
+                body: body.to_string(),
+                summary: p.summary.into(),
+                kind: p.kind.into(),
+                kind_label: p.kind.into(),
+                tags: p.tags.iter().map(|t| t.to_string()).collect(),
+                url: if anchor.is_empty() { p.url.into() } else { format!("{}#{anchor}", p.url) },
+                ..Default::default()
+            });
+        }
+    }
+    out
+}
+
+fn fixture() -> Fixture {
+    let built = build_index(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let chunks = built.chunks.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
+    Fixture { engine: Engine::open(&built.blob).unwrap(), chunks }
+}
+
+impl Fixture {
+    fn search(&self, q: &str) -> Vec<Hit> {
+        self.search_kind(q, None)
+    }
+
+    fn search_kind(&self, q: &str, kind: Option<&str>) -> Vec<Hit> {
+        let p = SearchParams { query: q.into(), kind: kind.map(str::to_string), limit: 10 };
+        self.engine.search_with_text(&p, |h| self.chunks[h.chunk as usize][h.slot as usize].clone()).unwrap()
+    }
+
+    fn urls(&self, q: &str) -> Vec<String> {
+        self.search(q).into_iter().map(|h| h.url).collect()
+    }
+
+    fn first(&self, q: &str) -> String {
+        self.urls(q).into_iter().next().unwrap_or_else(|| panic!("no result for {q:?}"))
+    }
+}
+
+#[test]
+fn title_match_ranks_the_page_first() {
+    let f = fixture();
+    assert_eq!(f.first("empathy"), "factors/empathy.html");
+    assert_eq!(f.first("hope"), "factors/hope.html");
+    assert_eq!(f.first("rupture"), "techniques/rupture-repair.html");
+}
+
+#[test]
+fn heading_beats_body() {
+    let f = fixture();
+    // "measuring" is a heading on the alliance page and nowhere in a body.
+    assert_eq!(f.first("measuring"), "factors/alliance.html#measuring-it");
+    // A word in a heading ranks that section above a page that has it in its body only.
+    let urls = f.urls("homework");
+    assert_eq!(urls[0], "modalities/cbt.html#homework");
+}
+
+#[test]
+fn all_words_must_match() {
+    let f = fixture();
+    assert_eq!(f.urls("goals tasks bond"), ["factors/alliance.html", "factors/alliance.html#measuring-it"]);
+    assert!(f.urls("empathy homework").is_empty());
+}
+
+#[test]
+fn stemming_matches_other_forms() {
+    let f = fixture();
+    assert_eq!(f.first("ruptured"), "techniques/rupture-repair.html");
+    assert!(f.urls("listens").contains(&"factors/empathy.html#how-to-practise-it".to_string()));
+    assert_eq!(f.first("expectations"), "factors/hope.html");
+}
+
+#[test]
+fn last_word_matches_as_prefix() {
+    let f = fixture();
+    assert_eq!(f.first("empat"), "factors/empathy.html");
+    assert_eq!(f.first("remoral"), "factors/hope.html");
+    // The stem of the whole word is shorter than the typed text.
+    assert!(f.urls("therapeuti").contains(&"factors/relationship.html".to_string()));
+    // Not the last word: no prefix.
+    assert!(f.urls("empa hope ").is_empty());
+}
+
+#[test]
+fn one_typo_allowed_from_five_letters() {
+    let f = fixture();
+    assert_eq!(f.first("empahty "), "factors/empathy.html");
+    assert_eq!(f.first("rupturr "), "techniques/rupture-repair.html");
+    // Four letters: exact only.
+    assert!(f.urls("hpoe ").is_empty());
+}
+
+#[test]
+fn quoted_phrases_need_the_words_in_order() {
+    let f = fixture();
+    assert_eq!(f.urls("\"thought records\""), ["modalities/cbt.html#homework"]);
+    assert!(f.urls("\"records thought\"").is_empty());
+    assert!(f.urls("\"bond goals\"").is_empty());
+}
+
+#[test]
+fn spelling_variants_match_each_other() {
+    let f = fixture();
+    assert!(f.urls("behavioral ").contains(&"modalities/cbt.html#homework".to_string()));
+    assert_eq!(f.first("judgment "), "faqs/judgement.html");
+    assert_eq!(f.first("counseling "), "faqs/judgement.html");
+}
+
+#[test]
+fn synonyms_match_each_other() {
+    let f = fixture();
+    assert_eq!(f.first("CBT "), "modalities/cbt.html");
+    assert!(f.urls("cognitive behavioral therapy ").contains(&"modalities/cbt.html".to_string()));
+    // "working alliance" finds the page that says "therapeutic relationship", and vice versa.
+    assert!(f.urls("working alliance ").contains(&"factors/relationship.html".to_string()));
+    assert!(f.urls("therapeutic relationship ").contains(&"factors/alliance.html#measuring-it".to_string()));
+    assert!(f.urls("\"therapeutic alliance\"").contains(&"factors/relationship.html".to_string()));
+}
+
+#[test]
+fn kind_filter() {
+    let f = fixture();
+    let hits = f.search_kind("alliance", Some("technique"));
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.kind == "technique"), "{hits:?}");
+    assert!(f.search_kind("alliance", Some("nonexistent")).is_empty());
+}
+
+#[test]
+fn at_most_two_sections_per_page() {
+    let f = fixture();
+    let n = f.urls("empathy client").iter().filter(|u| u.starts_with("factors/empathy")).count();
+    assert!(n <= 2);
+}
+
+#[test]
+fn snippets_mark_matches() {
+    let f = fixture();
+    let hits = f.search("reflective listening");
+    assert_eq!(hits[0].url, "factors/empathy.html#how-to-practise-it");
+    assert!(hits[0].snippet.contains("<mark>Reflective</mark> <mark>listening</mark>"), "{}", hits[0].snippet);
+    // Typo and synonym matches are highlighted too.
+    let hits = f.search("refletive ");
+    assert!(hits[0].snippet.contains("<mark>Reflective</mark>"), "{}", hits[0].snippet);
+    let hits = f.search("therapeutic relationship ");
+    let alliance = hits.iter().find(|h| h.url == "factors/alliance.html#measuring-it").unwrap();
+    assert!(alliance.snippet.contains("<mark>Working Alliance</mark>"), "{}", alliance.snippet);
+}
+
+#[test]
+fn snippets_escape_hostile_content() {
+    let f = fixture();
+    let hits = f.search("markup");
+    let hostile = hits.iter().find(|h| h.url == "pages/hostile.html").expect("hostile page found");
+    assert!(!hostile.snippet.contains("<b>") && !hostile.snippet.contains("<img"), "{}", hostile.snippet);
+    assert!(hostile.snippet.contains("&lt;b&gt;bold&lt;&#x2F;b&gt;") || hostile.snippet.contains("&lt;b&gt;"));
+    assert!(hostile.snippet.contains("<mark>markup</mark>"), "{}", hostile.snippet);
+}
+
+#[test]
+fn hostile_queries_are_harmless() {
+    let f = fixture();
+    for q in ["<script>alert(1)</script>", "\"", "\"\"", "* OR 1=1", "a:b", "((", "&amp;", "\u{0}", "   "] {
+        for h in f.search(q) {
+            let without_marks = h.snippet.replace("<mark>", "").replace("</mark>", "");
+            assert!(!without_marks.contains('<'), "{q:?} gave {}", h.snippet);
+        }
+    }
+    let hits = f.search("script");
+    let hostile = hits.iter().find(|h| h.url == "pages/hostile.html").expect("found by its title");
+    // Titles come back as plain text: the renderer escapes them (textContent, tera).
+    assert!(hostile.title.starts_with("<script>"));
+    assert!(!hostile.snippet.contains("<script"), "{}", hostile.snippet);
+}
+
+#[test]
+fn scores_are_ordered_and_results_stable() {
+    let f = fixture();
+    let a = f.search("therapist client");
+    let b = f.search("therapist client");
+    assert_eq!(a, b);
+    assert!(a.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+#[test]
+#[ignore]
+fn debug_scores() {
+    let f = fixture();
+    for q in std::env::var("Q").unwrap_or_default().split('|') {
+        for h in f.search(q) {
+            eprintln!("{q:?} {:.3} {}", h.score, h.url);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+// Search in a built fixture site (tests/fixtures/search), from disk (file://) and over http:
+// type, see the expected first result, follow it to the right section; the results page with
+// its kind filter; markup in content and queries stays text; and the browser engine (wasm)
+// returns exactly what `rapport search --json` (native) returns for the same queries.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { axe, build, launch, modes, RAPPORT, repo, skipReason, watchPage } from "./lib.mjs";
+
+let browser;
+let site;
+let ways = [];
+
+before(async () => {
+  if (skipReason) return;
+  site = build(path.join(repo, "tests", "fixtures", "search"));
+  browser = await launch();
+  ways = await modes(site);
+});
+
+after(async () => {
+  for (const w of ways) await w.close();
+  if (browser) await browser.close();
+});
+
+/** A fresh page in a fresh context, recording problems and any dialog (an injected alert). */
+async function open(way, rel) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page, way.base);
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  await page.goto(way.url(rel));
+  return { page, problems, close: () => context.close() };
+}
+
+for (const mode of ["file", "http"]) {
+  const way = () => ways.find((w) => w.name === mode);
+
+  test(`search over ${mode}: type, see the first result, Enter opens its section`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    await page.keyboard.press("/");
+    await page.keyboard.type("measuring empat", { delay: 20 });
+    const first = page.locator("#search-results [role=option]").first();
+    await first.locator(".search-hit-heading", { hasText: "Measuring empathy" }).waitFor({ timeout: 15000 });
+    assert.equal(await first.locator(".search-hit-title").textContent(), "Empathy");
+    assert.equal(await first.locator(".kind-badge").textContent(), "Factor");
+    assert.equal(await page.getAttribute("#search-input", "aria-expanded"), "true");
+    assert.match(await page.locator("#search-live").textContent(), /\d+ results? for/);
+    assert.match(await first.locator(".search-snippet").textContent(), /Barrett-Lennard/);
+
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.getAttribute("#search-input", "aria-activedescendant"), "search-option-0");
+    await Promise.all([page.waitForURL(/factors\/empathy\.html#measuring-empathy$/), page.keyboard.press("Enter")]);
+    const heading = page.locator("h2#measuring-empathy");
+    await heading.waitFor();
+    const inView = await heading.evaluate((h) => {
+      const r = h.getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    });
+    assert.ok(inView, "the section heading is scrolled into view");
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test(`search over ${mode}: Escape closes the results`, { skip: skipReason }, async () => {
+    const { page, close } = await open(way(), "index.html");
+    await page.focus("#search-input");
+    await page.keyboard.type("rupture");
+    await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
+    await page.keyboard.press("Escape");
+    assert.equal(await page.locator("#search-results").isHidden(), true);
+    assert.equal(await page.getAttribute("#search-input", "aria-expanded"), "false");
+    await close();
+  });
+
+  test(`search over ${mode}: results page filters by kind and finds synonyms`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "search.html?q=working%20alliance&kind=technique");
+    const first = page.locator("#search-page-results li").first();
+    await first.waitFor({ timeout: 15000 });
+    assert.equal(await first.locator(".search-hit-title").textContent(), "Rupture and repair");
+    const kinds = await page.locator("#search-page-results .kind-badge").allTextContents();
+    assert.ok(kinds.length > 0 && kinds.every((k) => k === "Technique"), kinds.join(","));
+    assert.equal(await page.inputValue("#search-page-kind"), "technique");
+    assert.match(await page.locator("#search-page-status").textContent(), /results? for “working alliance”/);
+    await first.locator(".search-snippet mark").first().waitFor();
+    assert.deepEqual(problems, []);
+    // After the check above: on file:// axe's own stylesheet requests log CORS errors.
+    assert.deepEqual(await axe(page), []);
+    await close();
+  });
+
+  test(`search over ${mode}: markup in content and queries stays text`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    await page.focus("#search-input");
+    await page.keyboard.type("<img src=x onerror=alert(1)> markup");
+    const first = page.locator("#search-results [role=option]").first();
+    await first.waitFor({ timeout: 15000 });
+    assert.match(await first.locator(".search-hit-title").textContent(), /^<img src=x onerror=alert\(1\)>/);
+    await first.locator(".search-snippet mark").first().waitFor();
+    assert.equal(await page.locator("#search-results img, #search-results script, #search-results b").count(), 0);
+    assert.deepEqual(problems, [], "no alert ran, no error");
+    await close();
+  });
+}
+
+test("the browser engine returns what `rapport search --json` returns", { skip: skipReason }, async () => {
+  const { page, close } = await open(ways.find((w) => w.name === "http"), "index.html");
+  const queries = [
+    ["empathy", ""],
+    ["measuring empat", ""],
+    ["working alliance", ""],
+    ['"bond between client"', ""],
+    ["counseling ", ""],
+    ["ruptrue ", ""],
+    ["relationship", "technique"],
+    ["<b>markup</b>", ""],
+  ];
+  const pick = (h) => ({ title: h.title, heading: h.heading, url: h.url, kind: h.kind, score: h.score, snippet: h.snippet });
+  for (const [q, kind] of queries) {
+    const args = ["search", "--output", site, "--json", "--limit", "10", q];
+    if (kind) args.push("--kind", kind);
+    const native = JSON.parse(execFileSync(RAPPORT, args, { encoding: "utf8" }));
+    const wasm = await page.evaluate(([q, k]) => window.RapportSearch.search(q, k, 10), [q, kind]);
+    assert.deepEqual(wasm.map(pick), native.map(pick), `query ${q}`);
+    assert.ok(native.length > 0, `query ${q} finds something`);
+  }
+  await close();
+});
