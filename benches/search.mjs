@@ -142,7 +142,8 @@ for (const n of sizes) {
   timeBuild(dir, true); // leave a site with search built
   const s = path.join(site, "search");
   const wasm = readFileSync(path.join(s, "search_wasm_bg.wasm"));
-  const glue = readFileSync(path.join(s, "search_wasm.js"));
+  // Glue: wasm-bindgen's and the page's own (assets/search.js).
+  const glue = Buffer.concat([readFileSync(path.join(s, "search_wasm.js")), readFileSync(path.join(site, "assets", "search.js"))]);
   const index = readFileSync(path.join(s, "index.bin"));
   console.log(`\n== ${n} pages`);
   console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);

@@ -8,10 +8,12 @@
 //! Every fetched file has a script-wrapped copy (`X.js` setting `window.RapportSearchData[X]`):
 //! browsers block fetch() on file://, but not classic `<script>` tags.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use search_core::{Engine, Hit, SearchParams, SectionDoc, SnippetInput, Synonyms};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, SnippetInput, Synonyms};
 
 use crate::content::page::Page;
 use crate::diagnostics::Diagnostic;
@@ -34,21 +36,77 @@ const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 /// Files the search feature adds to the output: index, wasm engine, glue script.
 pub fn build_index(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let synonyms = load_synonyms(site)?;
-    let docs: Vec<SectionDoc> = site.pages.iter().flat_map(|p| page_docs(site, p)).collect();
-    let built = search_core::build_index(&docs, &synonyms)
-        .map_err(|e| vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))])?;
-    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 6);
-    files.push(script_copy(INDEX_FILE, &format!("\"{}\"", base64(&built.blob))));
-    files.push(file(INDEX_FILE, built.blob));
-    for (i, chunk) in built.chunks.into_iter().enumerate() {
-        let name = format!("text/{i}.json");
-        files.push(script_copy(&name, &chunk));
-        files.push(file(&name, chunk.into_bytes()));
-    }
-    files.push(script_copy("search_wasm_bg.wasm", &format!("\"{}\"", base64(WASM))));
+    let built = search_core::build_index(&site_docs(site), &synonyms).map_err(index_error)?;
+    let mut files = index_files(built);
+    files.push(script_copy("search_wasm_bg.wasm", &format!("\"{}\"", BASE64.encode(WASM))));
     files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
     files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
     Ok(files)
+}
+
+/// The search index kept open by `rapport serve`, so an edit re-indexes only its own pages.
+pub struct LiveSearch {
+    index: LiveIndex,
+    /// The page URL each indexed source file had, to remove its sections when it changes.
+    indexed: HashMap<PathBuf, String>,
+}
+
+/// A live index with more segments than this (one per update) is rebuilt whole: every segment
+/// costs the browser a little on each query.
+const MAX_LIVE_SEGMENTS: usize = 32;
+
+impl LiveSearch {
+    /// Indexes the whole site; returns the live index and the index files (no engine files).
+    pub fn new(site: &Site) -> Result<(LiveSearch, Vec<OutputFile>), Vec<Diagnostic>> {
+        let synonyms = load_synonyms(site)?;
+        let (index, built) = LiveIndex::new(&site_docs(site), &synonyms).map_err(index_error)?;
+        let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
+        Ok((LiveSearch { index, indexed }, index_files(built)))
+    }
+
+    /// Replaces the sections of the pages whose sources (relative to content/) are in
+    /// `changed`: edited, new, renamed and deleted pages alike. Returns the files to write.
+    pub fn update(&mut self, site: &Site, changed: &BTreeSet<PathBuf>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let removed: Vec<String> = changed.iter().filter_map(|rel| self.indexed.remove(rel)).collect();
+        let mut docs = Vec::new();
+        for page in site.pages.iter().filter(|p| changed.contains(&p.rel)) {
+            docs.extend(page_docs(site, page));
+            self.indexed.insert(page.rel.clone(), page.href.clone());
+        }
+        let built = self.index.update(&removed, &docs).map_err(index_error)?;
+        Ok(index_files(built))
+    }
+
+    /// Segments of the index: one after a full build, one more per update.
+    pub fn index_segments(&self) -> usize {
+        self.index.segments()
+    }
+
+    /// True once updates have split the index into so many segments that a fresh build is due.
+    pub fn is_fragmented(&self) -> bool {
+        self.index_segments() > MAX_LIVE_SEGMENTS
+    }
+}
+
+fn site_docs(site: &Site) -> Vec<SectionDoc> {
+    site.pages.iter().flat_map(|p| page_docs(site, p)).collect()
+}
+
+fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))]
+}
+
+/// The packed index and the text chunks, each with its script-wrapped copy.
+fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
+    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 5);
+    files.push(script_copy(INDEX_FILE, &format!("\"{}\"", BASE64.encode(&built.blob))));
+    files.push(file(INDEX_FILE, built.blob));
+    for (i, chunk) in built.chunks.into_iter().enumerate() {
+        let name = format!("text/{}.json", built.first_chunk + i);
+        files.push(script_copy(&name, &chunk));
+        files.push(file(&name, chunk.into_bytes()));
+    }
+    files
 }
 
 fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
@@ -273,34 +331,9 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Standard base64 (for the script-wrapped copies of binary files).
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for c in bytes.chunks(3) {
-        let n =
-            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        let digits = [18, 12, 6, 0].map(|s| ABC[((n >> s) & 63) as usize] as char);
-        let keep = c.len() + 1;
-        out.extend(digits.iter().take(keep));
-        out.extend(std::iter::repeat_n('=', 4 - keep));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_the_standard() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
-    }
 
     #[test]
     fn missing_index_is_a_usage_error() {

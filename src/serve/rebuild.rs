@@ -10,7 +10,7 @@ use tera::Tera;
 
 use crate::content::discover::{self, SourceFile};
 use crate::content::{self, page::Page};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::links::LinkGraph;
 use crate::quiz;
@@ -82,6 +82,9 @@ pub struct State {
     tera: Tera,
     /// Hash of every file last written, so unchanged output is not rewritten.
     written: HashMap<String, u64>,
+    /// The search index, kept open for in-place updates; `None` until first needed and after
+    /// a full rebuild (which writes a fresh index of its own).
+    search: Option<search::LiveSearch>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -95,7 +98,7 @@ impl State {
     pub fn new(opts: BuildOptions, out: PathBuf) -> Result<(State, Rebuilt), Error> {
         let started = Instant::now();
         let (site, tera, files, warnings) = full_build(&opts)?;
-        let mut state = State { opts, out, site, tera, written: HashMap::new() };
+        let mut state = State { opts, out, site, tera, written: HashMap::new(), search: None };
         let rendered = files.len();
         let written = state.write(&files)?;
         Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true }))
@@ -113,6 +116,7 @@ impl State {
             let (site, tera, files, warnings) = full_build(&self.opts)?;
             self.site = site;
             self.tera = tera;
+            self.search = None;
             let rendered = files.len();
             let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
@@ -151,14 +155,35 @@ impl State {
         Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false })
     }
 
-    /// Brings the search index up to date after an incremental rebuild (full rebuilds include it).
+    /// Brings the search index up to date after an incremental rebuild of the pages whose
+    /// sources are in `changed` (full rebuilds include it): only their sections are re-indexed.
     /// Separate from [`State::apply`] so open tabs reload before the index is rewritten.
-    pub fn refresh_search(&mut self) -> Result<usize, Error> {
-        if !self.site.config.search.enabled {
+    pub fn refresh_search(&mut self, changed: &BTreeSet<PathBuf>) -> Result<usize, Error> {
+        let files = match self.search.as_mut().filter(|s| !s.is_fragmented()) {
+            Some(live) => live.update(&self.site, changed),
+            None => self.open_search(),
+        };
+        let files = files.map_err(|ds| Error::Content(ds.into()))?;
+        self.write(&files)
+    }
+
+    /// Opens the live search index (indexing the whole site once) unless it is open already, and
+    /// writes it (the same documents as the full build's index, under new segment names).
+    pub fn prepare_search(&mut self) -> Result<usize, Error> {
+        if self.search.is_some() {
             return Ok(0);
         }
-        let index = search::build_index(&self.site).map_err(|ds| Error::Content(ds.into()))?;
-        self.write(&index)
+        let files = self.open_search().map_err(|ds| Error::Content(ds.into()))?;
+        self.write(&files)
+    }
+
+    fn open_search(&mut self) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        if !self.site.config.search.enabled {
+            return Ok(Vec::new());
+        }
+        let (live, files) = search::LiveSearch::new(&self.site)?;
+        self.search = Some(live);
+        Ok(files)
     }
 
     /// The common case, edits of existing pages that keep their slug, aliases and kind: swap the pages
@@ -519,6 +544,42 @@ mod tests {
         assert!(hope.contains("Reflection renamed"), "the new title shows in hope's reverse relation");
         let index = std::fs::read_to_string(out.join("techniques/index.html")).unwrap();
         assert!(index.contains("Reflection renamed"), "the kind index follows the title");
+    }
+
+    /// The search index follows edits, new pages and deletes in place, without a full re-index.
+    #[test]
+    fn search_index_is_updated_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_fixture(dir.path());
+        let out = dir.path().join("out");
+        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
+        state.prepare_search().unwrap();
+        let find = |q: &str| {
+            let req = search::SearchRequest { query: q.into(), limit: 10, kind: None, json: false };
+            search::search_site(&out, &req).unwrap().into_iter().map(|h| h.url).collect::<Vec<_>>()
+        };
+        let edit = |state: &mut State, rel: &str, text: Option<&str>| {
+            let path = dir.path().join(rel);
+            match text {
+                Some(t) => std::fs::write(&path, t).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+            let mut changes = Changes::default();
+            changes.add(dir.path(), Path::new(rel));
+            assert!(!state.apply(&changes).unwrap().full);
+            state.refresh_search(&changes.content).unwrap();
+        };
+        let page =
+            "---\ntitle: Reflection\nmodality: humanistic\nbuilds: [hope]\n---\n## Zebra drills\n\nQuokka practice.\n";
+        edit(&mut state, "content/techniques/reflection.md", Some(page));
+        assert_eq!(find("quokka"), ["techniques/reflection.html#zebra-drills"]);
+        let search = state.search.as_ref().unwrap();
+        assert_eq!(search.index_segments(), 2, "one update, one new segment: not a re-index");
+
+        edit(&mut state, "content/lessons/new.md", Some("---\ntitle: New lesson\n---\nMore quokka facts.\n"));
+        assert_eq!(find("quokka").len(), 2);
+        edit(&mut state, "content/lessons/new.md", None);
+        assert_eq!(find("quokka"), ["techniques/reflection.html#zebra-drills"], "a deleted page leaves the index");
     }
 
     /// Questions feed other pages (coverage counts, practice page, course sheets): an in-place edit

@@ -19,7 +19,7 @@ pub use engine::{escape, Engine, Hit, SearchParams, SnippetInput};
 pub use error::SearchError;
 pub use pack::{pack, unpack};
 pub use synonyms::{Synonyms, SynonymsError};
-pub use writer::{build_index, BuiltIndex, SectionDoc};
+pub use writer::{build_index, BuiltIndex, LiveIndex, SectionDoc};
 
 /// Name under which the analyzer is registered with tantivy (index and query side alike).
 pub const ANALYZER: &str = "rapport";

@@ -51,7 +51,7 @@ pub(crate) fn split_units(query: &str) -> Vec<Unit> {
     }
     // Only a word that the query ends with, with no space or quote after it, is being typed.
     let typing = query.chars().last().is_some_and(|c| c.is_alphanumeric());
-    let quotes_closed = query.matches('"').count() % 2 == 0;
+    let quotes_closed = query.matches('"').count().is_multiple_of(2);
     if let (true, true, Some(Unit::Words { prefix, .. })) = (typing, quotes_closed, units.last_mut()) {
         *prefix = true;
     }

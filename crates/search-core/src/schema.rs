@@ -24,6 +24,9 @@ pub(crate) struct Fields {
     pub kind: Field,
     pub kind_label: Field,
     pub url: Field,
+    /// The page a section belongs to (its URL without the anchor), so a live index can replace
+    /// one page's sections.
+    pub page: Field,
     /// Where the body text lives: text chunk number and slot within it.
     pub chunk: Field,
     pub slot: Field,
@@ -56,6 +59,7 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("kind_label", STORED);
     b.add_text_field("url", STORED);
+    b.add_text_field("page", STRING);
     b.add_u64_field("chunk", STORED);
     b.add_u64_field("slot", STORED);
     b.build()
@@ -78,6 +82,7 @@ impl Fields {
             kind: f("kind")?,
             kind_label: f("kind_label")?,
             url: f("url")?,
+            page: f("page")?,
             chunk: f("chunk")?,
             slot: f("slot")?,
         })

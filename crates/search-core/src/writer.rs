@@ -3,14 +3,18 @@
 use std::sync::Arc;
 
 use tantivy::directory::RamDirectory;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Directory, Index, TantivyDocument};
+use tantivy::{Directory, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::schema::{schema, Fields};
 use crate::{analyzer, pack, SearchError, Synonyms, ANALYZER};
 
 /// Name of the synonyms file inside the packed index.
 pub(crate) const SYNONYMS_FILE: &str = "rapport-synonyms.txt";
+
+/// Memory budget of a live index's writer (tantivy's minimum is 15 MB); edits are small.
+const LIVE_WRITER_BYTES: usize = 20 << 20;
 
 /// A chunk of body texts is closed once it holds this many bytes (at a page boundary).
 const CHUNK_BYTES: usize = 12 * 1024;
@@ -36,11 +40,18 @@ pub struct SectionDoc {
 #[derive(Debug)]
 pub struct BuiltIndex {
     pub blob: Vec<u8>,
+    /// Chunk files numbered from `first_chunk` on (0 for a whole index).
     pub chunks: Vec<String>,
+    pub first_chunk: usize,
 }
 
 /// Indexes `docs` (grouped by page, in page order) with `synonyms`.
 pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltIndex, SearchError> {
+    Ok(build(docs, synonyms)?.2)
+}
+
+/// Builds the index into a fresh RAM directory; returns it with its packed form.
+fn build(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(Index, RamDirectory, BuiltIndex), SearchError> {
     let dir = RamDirectory::create();
     let tokenizers = TokenizerManager::default();
     tokenizers.register(ANALYZER, analyzer(Arc::new(synonyms.clone())));
@@ -49,13 +60,62 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltInde
     // model is already in memory anyway.
     let mut writer = builder.single_segment_index_writer::<TantivyDocument>(dir.clone(), 256 << 20)?;
     let fields = Fields::of(&schema())?;
-    let (places, chunks) = chunk_texts(docs);
+    let (places, chunks) = chunk_texts(docs, 0);
     for (d, (chunk, slot)) in docs.iter().zip(places) {
         writer.add_document(document(&fields, d, chunk, slot))?;
     }
     let index = writer.finalize()?;
     let blob = pack::pack(&index_files(&index, &dir, synonyms)?);
-    Ok(BuiltIndex { blob, chunks })
+    Ok((index, dir, BuiltIndex { blob, chunks, first_chunk: 0 }))
+}
+
+/// An index kept open between edits (`rapport serve`): the sections of changed pages are
+/// replaced in place instead of indexing the whole site again.
+///
+/// Each update adds a small segment and appends chunk files (the texts of replaced sections
+/// stay behind, unreferenced); [`LiveIndex::segments`] tells when a fresh build is due.
+pub struct LiveIndex {
+    index: Index,
+    dir: RamDirectory,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    synonyms: Synonyms,
+    next_chunk: usize,
+}
+
+impl LiveIndex {
+    /// Indexes `docs` like [`build_index`] and keeps the index open for updates.
+    pub fn new(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(LiveIndex, BuiltIndex), SearchError> {
+        let (index, dir, built) = build(docs, synonyms)?;
+        // No merges: a merge running in the background could remove files while they are packed.
+        let writer = index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let fields = Fields::of(&index.schema())?;
+        let live = LiveIndex { index, dir, writer, fields, synonyms: synonyms.clone(), next_chunk: built.chunks.len() };
+        Ok((live, built))
+    }
+
+    /// Removes the sections of the pages at `removed` (URLs without anchor), adds `docs`, and
+    /// returns the new blob with just the new chunk files.
+    pub fn update(&mut self, removed: &[String], docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
+        for page in removed {
+            self.writer.delete_term(Term::from_field_text(self.fields.page, page));
+        }
+        let first_chunk = self.next_chunk;
+        let (places, chunks) = chunk_texts(docs, first_chunk as u64);
+        for (d, (chunk, slot)) in docs.iter().zip(places) {
+            self.writer.add_document(document(&self.fields, d, chunk, slot))?;
+        }
+        self.writer.commit()?;
+        self.next_chunk += chunks.len();
+        let blob = pack::pack(&index_files(&self.index, &self.dir, &self.synonyms)?);
+        Ok(BuiltIndex { blob, chunks, first_chunk })
+    }
+
+    /// Number of segments the index now has (1 after [`LiveIndex::new`], one more per update).
+    pub fn segments(&self) -> usize {
+        self.index.searchable_segment_ids().map(|ids| ids.len()).unwrap_or(usize::MAX)
+    }
 }
 
 fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocument {
@@ -66,6 +126,7 @@ fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocumen
     doc.add_text(f.kind, &d.kind);
     doc.add_text(f.kind_label, &d.kind_label);
     doc.add_text(f.url, &d.url);
+    doc.add_text(f.page, page_of(&d.url));
     doc.add_u64(f.chunk, chunk);
     doc.add_u64(f.slot, slot);
     if d.heading.is_some() {
@@ -87,23 +148,32 @@ fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocumen
     doc
 }
 
-/// Assigns each document a (chunk, slot) and returns the chunks as JSON arrays.
-fn chunk_texts(docs: &[SectionDoc]) -> (Vec<(u64, u64)>, Vec<String>) {
+/// A section's page: its URL without the anchor.
+fn page_of(url: &str) -> &str {
+    url.split('#').next().unwrap_or_default()
+}
+
+/// Assigns each document a (chunk, slot), chunks numbered from `first`, and returns the chunks
+/// as JSON arrays.
+fn chunk_texts(docs: &[SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<String>) {
     let mut places = Vec::with_capacity(docs.len());
     let mut chunks: Vec<Vec<&str>> = vec![Vec::new()];
     let mut size = 0;
     let mut prev_page = "";
     for d in docs {
-        let page = d.url.split('#').next().unwrap_or("");
+        let page = page_of(&d.url);
         if size >= CHUNK_BYTES && page != prev_page {
             chunks.push(Vec::new());
             size = 0;
         }
         prev_page = page;
         let current = chunks.len() - 1;
-        places.push((current as u64, chunks[current].len() as u64));
+        places.push((first + current as u64, chunks[current].len() as u64));
         chunks[current].push(&d.body);
         size += d.body.len();
+    }
+    if docs.is_empty() {
+        chunks.clear();
     }
     let json = chunks.iter().map(|c| serde_json::to_string(c).unwrap_or_else(|_| "[]".into())).collect();
     (places, json)

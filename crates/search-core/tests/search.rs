@@ -1,6 +1,6 @@
 //! Ranking, analysis and snippet behaviour on a small fixture corpus.
 
-use search_core::{build_index, Engine, Hit, SearchParams, SectionDoc, Synonyms};
+use search_core::{build_index, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
 
 const SYNONYMS: &str = "\
 behavioural = behavioral
@@ -296,12 +296,35 @@ fn scores_are_ordered_and_results_stable() {
 }
 
 #[test]
-#[ignore]
-fn debug_scores() {
-    let f = fixture();
-    for q in std::env::var("Q").unwrap_or_default().split('|') {
-        for h in f.search(q) {
-            eprintln!("{q:?} {:.3} {}", h.score, h.url);
-        }
-    }
+fn a_live_index_replaces_one_page_in_place() {
+    let (mut live, built) = LiveIndex::new(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let mut chunks: Vec<Vec<String>> = built.chunks.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
+    let hope = |body: &str| SectionDoc {
+        page_title: "Hope and expectancy".into(),
+        body: body.into(),
+        kind: "factor".into(),
+        kind_label: "factor".into(),
+        url: "factors/hope.html".into(),
+        ..Default::default()
+    };
+    let edited = [hope("Instillation of hope works through morale."), hope("A second section about morale.")];
+    let update = live.update(&["factors/hope.html".into()], &edited).unwrap();
+    assert_eq!(update.first_chunk, chunks.len(), "new texts go into new chunk files");
+    chunks.extend(update.chunks.iter().map(|c| serde_json::from_str::<Vec<String>>(c).unwrap()));
+    assert_eq!(live.segments(), 2);
+
+    let f = Fixture { engine: Engine::open(&update.blob).unwrap(), chunks };
+    assert!(f.urls("remoralization").is_empty(), "the old text is gone");
+    let hits = f.search("instillation morale");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].snippet.contains("<mark>Instillation</mark>"), "{}", hits[0].snippet);
+    assert_eq!(f.first("empathy"), "factors/empathy.html", "other pages are untouched");
+
+    let removed = live.update(&["factors/hope.html".into()], &[]).unwrap();
+    assert!(removed.chunks.is_empty());
+    assert!(Engine::open(&removed.blob)
+        .unwrap()
+        .search(&SearchParams { query: "instillation".into(), kind: None, limit: 5 })
+        .unwrap()
+        .is_empty());
 }

@@ -30,6 +30,8 @@
   }
 
   function fromBase64(b64) {
+    // Native decoding where the browser has it (Chromium 140+): several times faster on a big index.
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
     var bin = atob(b64);
     var out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
