@@ -93,10 +93,6 @@ async fn run(opts: ServeOptions, root: PathBuf, out: PathBuf, state: State) -> R
 
 /// Applies each batch of changes, then tells open tabs to reload or shows them the errors.
 fn rebuild_loop(mut state: State, rx: std::sync::mpsc::Receiver<PathBuf>, root: PathBuf, hub: Arc<Hub>) {
-    // While the author reads the first build: then the first edit already updates in place.
-    if let Err(e) = state.prepare_search() {
-        eprintln!("error: search index not opened: {e}");
-    }
     while let Some(changes) = watch::next_batch(&rx, &root) {
         match state.apply(&changes) {
             Ok(rebuilt) => {

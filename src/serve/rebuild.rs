@@ -100,7 +100,11 @@ impl State {
         let (site, tera, files, warnings) = full_build(&opts)?;
         let mut state = State { opts, out, site, tera, written: HashMap::new(), search: None };
         let rendered = files.len();
-        let written = state.write(&files)?;
+        let mut written = state.write(&files)?;
+        // Opened now, before serving, so that no edit waits behind a whole-site index: the index
+        // files are rewritten with the same documents under new segment names.
+        let index = state.open_search().map_err(|ds| Error::Content(ds.into()))?;
+        written += state.write(&index)?;
         Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true }))
     }
 
@@ -164,16 +168,6 @@ impl State {
             None => self.open_search(),
         };
         let files = files.map_err(|ds| Error::Content(ds.into()))?;
-        self.write(&files)
-    }
-
-    /// Opens the live search index (indexing the whole site once) unless it is open already, and
-    /// writes it (the same documents as the full build's index, under new segment names).
-    pub fn prepare_search(&mut self) -> Result<usize, Error> {
-        if self.search.is_some() {
-            return Ok(0);
-        }
-        let files = self.open_search().map_err(|ds| Error::Content(ds.into()))?;
         self.write(&files)
     }
 
@@ -553,7 +547,6 @@ mod tests {
         copy_fixture(dir.path());
         let out = dir.path().join("out");
         let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
-        state.prepare_search().unwrap();
         let find = |q: &str| {
             let req = search::SearchRequest { query: q.into(), limit: 10, kind: None, json: false };
             search::search_site(&out, &req).unwrap().into_iter().map(|h| h.url).collect::<Vec<_>>()
