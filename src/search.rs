@@ -1,7 +1,9 @@
 //! Builds the tantivy search index from the site model (uses search-core) and answers `rapport search`.
 //!
 //! Output under `search/`:
-//! - `index.bin`: every index file packed in one blob (search-core's format), plus `.js` copy;
+//! - `index.bin`: every index file packed in one blob (search-core's format), plus `.js` copy,
+//!   with stand-ins for the word positions;
+//! - `positions.bin`: the word positions, loaded only for phrase queries;
 //! - `text/N.json`: section body texts, loaded lazily for the snippets of the top results;
 //! - `search_wasm_bg.wasm` and `search_wasm.js`: the engine built by build.rs, embedded here.
 //!
@@ -30,6 +32,8 @@ const GLUE: &str = include_str!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
 pub const DIR: &str = "search";
 /// The packed index.
 pub const INDEX_FILE: &str = "index.bin";
+/// Its word positions, loaded only for phrase queries.
+pub const POSITIONS_FILE: &str = "positions.bin";
 /// The synonyms file used when site.toml names none.
 const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 
@@ -98,9 +102,11 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
 
 /// The packed index and the text chunks, each with its script-wrapped copy.
 fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
-    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 5);
+    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 7);
     files.push(script_copy(INDEX_FILE, &format!("\"{}\"", BASE64.encode(&built.blob))));
     files.push(file(INDEX_FILE, built.blob));
+    files.push(script_copy(POSITIONS_FILE, &format!("\"{}\"", BASE64.encode(&built.positions))));
+    files.push(file(POSITIONS_FILE, built.positions));
     for (i, chunk) in built.chunks.into_iter().enumerate() {
         let name = format!("text/{}.json", built.first_chunk + i);
         files.push(script_copy(&name, &chunk));
@@ -263,7 +269,13 @@ pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<Vec<Hit>, Erro
             Error::Io { path: index_path.clone(), source: e }
         }
     })?;
-    let engine = Engine::open(&blob).map_err(|e| Error::Usage(format!("{}: {e}", index_path.display())))?;
+    let mut engine = Engine::open(&blob).map_err(|e| Error::Usage(format!("{}: {e}", index_path.display())))?;
+    // Like the browser: positions only when the query has a phrase.
+    if engine.needs_positions(&req.query) {
+        let path = dir.join(POSITIONS_FILE);
+        let positions = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        engine.add_positions(&positions).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    }
     let params = SearchParams { query: req.query.clone(), kind: req.kind.clone(), limit: req.limit };
     let mut hits = engine.search(&params).map_err(|e| Error::Usage(e.to_string()))?;
     // Like the browser: results first, then the text of just those sections for snippets.

@@ -93,6 +93,27 @@ for (const mode of ["file", "http"]) {
     await close();
   });
 
+  test(`search over ${mode}: a quoted phrase loads the word positions and keeps word order`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    const requested = [];
+    page.on("request", (r) => requested.push(r.url()));
+    await page.focus("#search-input");
+    await page.keyboard.type("alliance");
+    await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
+    assert.ok(!requested.some((u) => u.includes("positions.bin")), "no positions for plain words");
+    await page.fill("#search-input", "");
+    await page.keyboard.type('"bond between client"');
+    const first = page.locator("#search-results [role=option]").first();
+    await first.locator(".search-hit-title", { hasText: "The working alliance" }).waitFor({ timeout: 15000 });
+    assert.equal(await page.locator("#search-results [role=option]").count(), 1);
+    assert.ok(requested.some((u) => u.includes("positions.bin")), "positions loaded for the phrase");
+    await page.fill("#search-input", "");
+    await page.keyboard.type('"client between bond"');
+    await page.locator("#search-live", { hasText: "No results" }).waitFor({ timeout: 15000 });
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
   test(`search over ${mode}: markup in content and queries stays text`, { skip: skipReason }, async () => {
     const { page, problems, close } = await open(way(), "index.html");
     await page.focus("#search-input");

@@ -59,41 +59,70 @@ pub struct SnippetInput {
     pub summary: String,
 }
 
-/// An opened index with its analyzer registered; read-only, single-threaded, never reloaded.
+/// An opened index with its analyzer registered; read-only, single-threaded, never reloaded
+/// (but reopened once when the word positions arrive).
 pub struct Engine {
+    dir: RamDirectory,
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
+    /// False while the positions files are zero-filled stand-ins (see [`Engine::add_positions`]).
+    positions: bool,
 }
 
 impl Engine {
-    /// Opens the blob written by [`crate::build_index`].
+    /// Opens the blob written by [`crate::build_index`] (`index.bin`).
     pub fn open(blob: &[u8]) -> Result<Engine, SearchError> {
         let dir = RamDirectory::create();
         let mut synonyms_text = String::new();
+        let mut positions = true;
         for (name, bytes) in pack::unpack(blob)? {
             if name == SYNONYMS_FILE {
                 synonyms_text = String::from_utf8_lossy(bytes).into_owned();
                 continue;
             }
-            dir.atomic_write(std::path::Path::new(&name), bytes)
-                .map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
+            match pack::restore_stand_in(&name, bytes) {
+                Some(restored) => {
+                    let (name, file) = restored?;
+                    write(&dir, &name, &file)?;
+                    positions = false;
+                }
+                None => write(&dir, &name, bytes)?,
+            }
         }
         let synonyms =
             Synonyms::parse(&synonyms_text).map_err(|errs| SearchError::BadPack(format!("synonyms: {}", errs[0])))?;
         let analyzer = analyzer(Arc::new(synonyms));
-        let index = Index::open(dir)?;
-        index.tokenizers().register(ANALYZER, analyzer.clone());
-        let fields = Fields::of(&index.schema())?;
-        // Manual reload: the index never changes once opened, and watching would need threads.
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Engine { reader, fields, analyzer })
+        let (reader, fields) = open_reader(&dir, &analyzer)?;
+        Ok(Engine { dir, reader, fields, analyzer, positions })
+    }
+
+    /// True when `query` has a "quoted phrase" and the positions it needs are not loaded yet:
+    /// load `positions.bin` and pass it to [`Engine::add_positions`] before searching.
+    pub fn needs_positions(&self, query: &str) -> bool {
+        let searcher = self.reader.searcher();
+        self.plan(&searcher, query, None).is_some_and(|p| p.needs_positions)
+    }
+
+    /// Adds the word positions (`positions.bin`), so that phrase queries can run.
+    pub fn add_positions(&mut self, blob: &[u8]) -> Result<(), SearchError> {
+        for (name, bytes) in pack::unpack(blob)? {
+            write(&self.dir, &name, bytes)?;
+        }
+        let (reader, fields) = open_reader(&self.dir, &self.analyzer)?;
+        self.reader = reader;
+        self.fields = fields;
+        self.positions = true;
+        Ok(())
     }
 
     /// The best sections for `p.query`, best first, without snippets.
     pub fn search(&self, p: &SearchParams) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
         let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
+        if plan.needs_positions {
+            return Err(SearchError::PositionsNotLoaded);
+        }
         let limit = p.limit.max(1);
         let mut top = searcher.search(&plan.query, &TopDocs::with_limit(limit * 3 + 10).order_by_score())?;
         // Equal scores (typo matches score a constant) keep index order: a page before its sections.
@@ -137,7 +166,8 @@ impl Engine {
     }
 
     fn plan(&self, searcher: &tantivy::Searcher, query: &str, kind: Option<&str>) -> Option<Plan> {
-        Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone() }.build(query, kind)
+        let positions = self.positions;
+        Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone(), positions }.build(query, kind)
     }
 
     fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit, SearchError> {
@@ -193,6 +223,20 @@ impl Engine {
         }
         out
     }
+}
+
+fn write(dir: &RamDirectory, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+    dir.atomic_write(std::path::Path::new(name), bytes).map_err(|e| SearchError::BadPack(format!("{name}: {e}")))
+}
+
+/// Opens the index in `dir` with the analyzer registered.
+fn open_reader(dir: &RamDirectory, analyzer: &TextAnalyzer) -> Result<(IndexReader, Fields), SearchError> {
+    let index = Index::open(dir.clone())?;
+    index.tokenizers().register(ANALYZER, analyzer.clone());
+    let fields = Fields::of(&index.schema())?;
+    // Manual reload: the index never changes once opened, and watching would need threads.
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    Ok((reader, fields))
 }
 
 /// A stored document read as plain strings and numbers.

@@ -65,6 +65,8 @@ pub(crate) struct Plan {
     pub highlight: Vec<String>,
     /// Words matched with one typo, expanded against the body dictionary for highlighting.
     pub fuzzy: Vec<String>,
+    /// A phrase needs word positions that are not loaded: the query must not run yet.
+    pub needs_positions: bool,
 }
 
 /// Builds the query for `text`; `None` when it holds nothing searchable.
@@ -72,11 +74,18 @@ pub(crate) struct Builder<'a> {
     pub fields: Fields,
     pub searcher: &'a Searcher,
     pub analyzer: TextAnalyzer,
+    /// Whether word positions are loaded (phrases need them).
+    pub positions: bool,
 }
 
 impl Builder<'_> {
     pub fn build(&mut self, text: &str, kind: Option<&str>) -> Option<Plan> {
-        let mut plan = Plan { query: Box::new(BooleanQuery::new(vec![])), highlight: vec![], fuzzy: vec![] };
+        let mut plan = Plan {
+            query: Box::new(BooleanQuery::new(vec![])),
+            highlight: vec![],
+            fuzzy: vec![],
+            needs_positions: false,
+        };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for unit in split_units(text) {
             match unit {
@@ -166,6 +175,7 @@ impl Builder<'_> {
             }
             _ => {}
         }
+        plan.needs_positions |= !self.positions;
         let first = words[0].position;
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields.weighted() {

@@ -36,10 +36,14 @@ pub struct SectionDoc {
     pub url: String,
 }
 
-/// The built index: the packed blob and the body-text chunks (each a JSON array of strings).
+/// The built index: the packed blob, the packed positions and the body-text chunks (each a
+/// JSON array of strings).
 #[derive(Debug)]
 pub struct BuiltIndex {
+    /// Everything a query needs except word positions (see [`crate::pack::split_positions`]).
     pub blob: Vec<u8>,
+    /// Word positions, needed only for "quoted phrases" and loaded only then.
+    pub positions: Vec<u8>,
     /// Chunk files numbered from `first_chunk` on (0 for a whole index).
     pub chunks: Vec<String>,
     pub first_chunk: usize,
@@ -65,8 +69,8 @@ fn build(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(Index, RamDirector
         writer.add_document(document(&fields, d, chunk, slot))?;
     }
     let index = writer.finalize()?;
-    let blob = pack::pack(&index_files(&index, &dir, synonyms)?);
-    Ok((index, dir, BuiltIndex { blob, chunks, first_chunk: 0 }))
+    let (blob, positions) = packed(&index, &dir, synonyms)?;
+    Ok((index, dir, BuiltIndex { blob, positions, chunks, first_chunk: 0 }))
 }
 
 /// An index kept open between edits (`rapport serve`): the sections of changed pages are
@@ -108,8 +112,8 @@ impl LiveIndex {
         }
         self.writer.commit()?;
         self.next_chunk += chunks.len();
-        let blob = pack::pack(&index_files(&self.index, &self.dir, &self.synonyms)?);
-        Ok(BuiltIndex { blob, chunks, first_chunk })
+        let (blob, positions) = packed(&self.index, &self.dir, &self.synonyms)?;
+        Ok(BuiltIndex { blob, positions, chunks, first_chunk })
     }
 
     /// Number of segments the index now has (1 after [`LiveIndex::new`], one more per update).
@@ -177,6 +181,13 @@ fn chunk_texts(docs: &[SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<String>
     }
     let json = chunks.iter().map(|c| serde_json::to_string(c).unwrap_or_else(|_| "[]".into())).collect();
     (places, json)
+}
+
+/// The index packed in two blobs: the main one with stand-ins for the positions files, and the
+/// positions.
+fn packed(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<(Vec<u8>, Vec<u8>), SearchError> {
+    let (main, positions) = pack::split_positions(index_files(index, dir, syn)?)?;
+    Ok((pack::pack(&main), pack::pack(&positions)))
 }
 
 /// Every file of the finished index plus the synonyms it was built with.

@@ -1,6 +1,6 @@
 //! Ranking, analysis and snippet behaviour on a small fixture corpus.
 
-use search_core::{build_index, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
+use search_core::{build_index, Engine, Hit, LiveIndex, SearchError, SearchParams, SectionDoc, Synonyms};
 
 const SYNONYMS: &str = "\
 behavioural = behavioral
@@ -128,7 +128,9 @@ fn docs() -> Vec<SectionDoc> {
 fn fixture() -> Fixture {
     let built = build_index(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
     let chunks = built.chunks.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
-    Fixture { engine: Engine::open(&built.blob).unwrap(), chunks }
+    let mut engine = Engine::open(&built.blob).unwrap();
+    engine.add_positions(&built.positions).unwrap();
+    Fixture { engine, chunks }
 }
 
 impl Fixture {
@@ -327,4 +329,23 @@ fn a_live_index_replaces_one_page_in_place() {
         .search(&SearchParams { query: "instillation".into(), kind: None, limit: 5 })
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn positions_load_only_for_phrases() {
+    let built = build_index(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let mut engine = Engine::open(&built.blob).unwrap();
+    let full = fixture();
+    let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 10 };
+    for q in ["empathy", "working alliance", "ruptrue ", "behavioral", "\"empathy\""] {
+        assert!(!engine.needs_positions(q), "{q}");
+        let without: Vec<String> = engine.search(&params(q)).unwrap().into_iter().map(|h| h.url).collect();
+        assert_eq!(without, full.urls(q), "{q}: the same results without positions");
+    }
+    assert!(engine.needs_positions("\"thought records\""));
+    assert!(matches!(engine.search(&params("\"thought records\"")), Err(SearchError::PositionsNotLoaded)));
+    engine.add_positions(&built.positions).unwrap();
+    assert!(!engine.needs_positions("\"thought records\""));
+    let hits = engine.search(&params("\"thought records\"")).unwrap();
+    assert_eq!(hits.into_iter().map(|h| h.url).collect::<Vec<_>>(), ["modalities/cbt.html#homework"]);
 }

@@ -1,7 +1,8 @@
 //! The search engine in the browser: search-core compiled to wasm32-unknown-unknown.
 //!
 //! JavaScript hands over the packed index bytes once, then calls [`SearchEngine::search`] per
-//! keystroke and [`SearchEngine::snippets`] once the text of the top results is loaded. Results
+//! keystroke and [`SearchEngine::snippets`] once the text of the top results is loaded. The
+//! word positions come later, on the first phrase query ([`SearchEngine::add_positions`]). Results
 //! cross the boundary as JSON strings, produced by the same serde types the terminal prints.
 
 use search_core::{Engine, SearchParams, SnippetInput};
@@ -19,6 +20,18 @@ impl SearchEngine {
     #[wasm_bindgen(constructor)]
     pub fn new(index: &[u8]) -> Result<SearchEngine, JsError> {
         Ok(SearchEngine { engine: Engine::open(index)? })
+    }
+
+    /// True when `query` has a "quoted phrase" and `search/positions.bin` must be added first.
+    #[wasm_bindgen(js_name = needsPositions)]
+    pub fn needs_positions(&self, query: &str) -> bool {
+        self.engine.needs_positions(query)
+    }
+
+    /// Adds the word positions (`search/positions.bin`), loaded on the first phrase query.
+    #[wasm_bindgen(js_name = addPositions)]
+    pub fn add_positions(&mut self, positions: &[u8]) -> Result<(), JsError> {
+        Ok(self.engine.add_positions(positions)?)
     }
 
     /// The best sections for `query` as a JSON array of hits, best first; `kind` "" for all.

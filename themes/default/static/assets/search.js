@@ -75,6 +75,20 @@
     return enginePromise;
   }
 
+  // The engine, with the word positions added first when `query` has a "quoted phrase"
+  // (they are loaded only then: most searches never need them).
+  var positionsPromise = null;
+  function engineFor(query) {
+    return engine().then(function (eng) {
+      if (!eng.needsPositions(query)) return eng;
+      if (!positionsPromise) {
+        positionsPromise = loadFile("positions.bin", true).then(function (bytes) { eng.addPositions(bytes); });
+        positionsPromise.catch(function (e) { positionsPromise = null; report(e); });
+      }
+      return positionsPromise.then(function () { return eng; });
+    });
+  }
+
   function chunk(n) {
     if (!texts[n]) texts[n] = loadFile("text/" + n + ".json", false);
     return texts[n];
@@ -139,7 +153,7 @@
   // For tests and the benchmark: the engine's hits with snippets, as `rapport search --json` has them.
   window.RapportSearch = {
     search: function (query, kind, limit) {
-      return engine().then(function (eng) {
+      return engineFor(query).then(function (eng) {
         var hits = JSON.parse(eng.search(query, kind || "", limit || 10));
         return snippetsFor(eng, query, hits).then(function (html) {
           hits.forEach(function (h, i) { h.snippet = html[i]; });
@@ -190,7 +204,7 @@
       list.textContent = "";
       return;
     }
-    engine().then(function (eng) {
+    engineFor(query).then(function (eng) {
       if (mine !== seq) return;
       var hits = JSON.parse(eng.search(query, "", DROPDOWN_LIMIT));
       list.textContent = "";
@@ -281,7 +295,7 @@
     }
     var started = performance.now();
     status.textContent = "Searching…";
-    engine().then(function (eng) {
+    engineFor(query).then(function (eng) {
       var hits = JSON.parse(eng.search(query, kind, PAGE_LIMIT));
       page.textContent = "";
       hits.forEach(function (hit) {
