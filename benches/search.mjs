@@ -87,7 +87,9 @@ async function bytesBeforeResults(browser, site) {
   const bufs = files.map((p) => [p, readFileSync(path.join(site, p))]);
   const raw = bufs.reduce((s, [, b]) => s + b.length, 0);
   const zipped = bufs.reduce((s, [, b]) => s + gz(b), 0);
-  return { raw, zipped, files: bufs.map(([p, b]) => `${p} ${kib(b.length)} (${kib(gz(b))} gzipped)`) };
+  // The search data (index, text) apart from the engine, which is the same on every site.
+  const data = bufs.filter(([p]) => p.includes("/search/") && !p.includes("search_wasm")).reduce((s, [, b]) => s + gz(b), 0);
+  return { raw, zipped, data, files: bufs.map(([p, b]) => `${p} ${kib(b.length)} (${kib(gz(b))} gzipped)`) };
 }
 
 async function coldAndKeystrokes(browser, site) {
@@ -150,7 +152,7 @@ for (const n of sizes) {
   console.log(`wasm + glue gzipped: ${kib(gz(wasm) + gz(glue))} (wasm ${kib(gz(wasm))}, glue ${kib(gz(glue))}; raw ${kib(wasm.length + glue.length)})`);
   console.log(`index.bin: ${kib(index.length)} raw, ${kib(gz(index))} gzipped; body text chunks: ${kib(dirBytes(path.join(s, "text")) / 2)} (+ as many in .js copies)`);
   const b = await bytesBeforeResults(browser, site);
-  console.log(`loaded before first results (http): ${kib(b.raw)} raw, ${kib(b.zipped)} gzipped`);
+  console.log(`loaded before first results (http): ${kib(b.raw)} raw, ${kib(b.zipped)} gzipped; search data (index + text) ${kib(b.data)} gzipped`);
   for (const f of b.files) console.log(`  ${f}`);
   const t = await coldAndKeystrokes(browser, site);
   console.log(`cold start from disk to first results: median ${t.cold.toFixed(0)} ms (${t.colds.map((x) => x.toFixed(0)).join(", ")})`);

@@ -4,7 +4,8 @@
 //! - `index.bin`: every index file packed in one blob (search-core's format), plus `.js` copy,
 //!   with stand-ins for the word positions;
 //! - `positions.bin`: the word positions, loaded only for phrase queries;
-//! - `text/N.json`: section body texts, loaded lazily for the snippets of the top results;
+//! - `text/N.json.js`: section body texts, loaded lazily for the snippets of the top results
+//!   (script-wrapped only: a script loads over http and from disk alike);
 //! - `search_wasm_bg.wasm` and `search_wasm.js`: the engine built by build.rs, embedded here.
 //!
 //! Every fetched file has a script-wrapped copy (`X.js` setting `window.RapportSearchData[X]`):
@@ -81,7 +82,7 @@ impl LiveSearch {
         Ok(index_files(built))
     }
 
-    /// Segments of the index: one after a full build, one more per update.
+    /// Segments of the index: those of a full build, and one more per update.
     pub fn index_segments(&self) -> usize {
         self.index.segments()
     }
@@ -100,17 +101,17 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
     vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))]
 }
 
-/// The packed index and the text chunks, each with its script-wrapped copy.
+/// The packed index and positions, each with its script-wrapped copy, and the text chunks.
+/// Binary files are fetched over http (no base64), so they come in both forms; the text chunks
+/// are as small in a script as in JSON, so a script is all they need.
 fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
-    let mut files = Vec::with_capacity(built.chunks.len() * 2 + 7);
+    let mut files = Vec::with_capacity(built.chunks.len() + 4);
     files.push(script_copy(INDEX_FILE, &format!("\"{}\"", BASE64.encode(&built.blob))));
     files.push(file(INDEX_FILE, built.blob));
     files.push(script_copy(POSITIONS_FILE, &format!("\"{}\"", BASE64.encode(&built.positions))));
     files.push(file(POSITIONS_FILE, built.positions));
     for (i, chunk) in built.chunks.into_iter().enumerate() {
-        let name = format!("text/{}.json", built.first_chunk + i);
-        files.push(script_copy(&name, &chunk));
-        files.push(file(&name, chunk.into_bytes()));
+        files.push(script_copy(&chunk_name(built.first_chunk as u64 + i as u64), &chunk));
     }
     files
 }
@@ -119,13 +120,27 @@ fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
     OutputFile { path: format!("{DIR}/{name}"), bytes }
 }
 
+/// Name of text chunk `n` (its file is this plus `.js`).
+fn chunk_name(n: u64) -> String {
+    format!("text/{n}.json")
+}
+
+/// Start of a script copy, up to the value.
+fn script_head(name: &str) -> String {
+    format!(
+        "(window.RapportSearchData=window.RapportSearchData||{{}})[{}]=",
+        serde_json::to_string(name).unwrap_or_default()
+    )
+}
+
 /// `search/NAME.js`: sets `RapportSearchData[NAME]` to `js_value` (a JSON or string literal).
 fn script_copy(name: &str, js_value: &str) -> OutputFile {
-    let js = format!(
-        "(window.RapportSearchData=window.RapportSearchData||{{}})[{}]={js_value};\n",
-        serde_json::to_string(name).unwrap_or_default()
-    );
-    file(&format!("{name}.js"), js.into_bytes())
+    file(&format!("{name}.js"), format!("{}{js_value};\n", script_head(name)).into_bytes())
+}
+
+/// The value a script copy made by [`script_copy`] holds.
+fn script_value<'a>(name: &str, js: &'a str) -> Option<&'a str> {
+    js.strip_prefix(&script_head(name))?.trim_end().strip_suffix(';')
 }
 
 /// The synonyms named in site.toml; a missing default file just means none.
@@ -302,10 +317,12 @@ impl Chunks {
         if self.loaded.contains_key(&n) {
             return Ok(());
         }
-        let path = self.dir.join(format!("text/{n}.json"));
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let list: Vec<String> = serde_json::from_str(&text)
-            .map_err(|e| Error::Usage(format!("{}: damaged search text: {e}", path.display())))?;
+        let name = chunk_name(n);
+        let path = self.dir.join(format!("{name}.js"));
+        let js = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let damaged = |why: String| Error::Usage(format!("{}: damaged search text: {why}", path.display()));
+        let json = script_value(&name, &js).ok_or_else(|| damaged("not a Rapport search script".into()))?;
+        let list: Vec<String> = serde_json::from_str(json).map_err(|e| damaged(e.to_string()))?;
         self.loaded.insert(n, list);
         Ok(())
     }
@@ -346,6 +363,15 @@ fn unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_copies_give_their_value_back() {
+        let f = script_copy("text/3.json", r#"["a \"b\";"]"#);
+        assert_eq!(f.path, "search/text/3.json.js");
+        let js = String::from_utf8(f.bytes).unwrap();
+        assert_eq!(script_value("text/3.json", &js), Some(r#"["a \"b\";"]"#));
+        assert_eq!(script_value("text/4.json", &js), None);
+    }
 
     #[test]
     fn missing_index_is_a_usage_error() {

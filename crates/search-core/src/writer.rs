@@ -1,5 +1,6 @@
 //! Builds the index (native side): documents in, one packed blob and the text chunks out.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tantivy::directory::RamDirectory;
@@ -55,22 +56,87 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltInde
 }
 
 /// Builds the index into a fresh RAM directory; returns it with its packed form.
+///
+/// Two halves of the site are indexed on two threads, each into one segment, and the segments
+/// are then joined in one index: indexing is the longest part of a build, and the rendering it
+/// runs beside is over long before it. Documents keep their order (first half, then second),
+/// so the index is the same on every build.
 fn build(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(Index, RamDirectory, BuiltIndex), SearchError> {
-    let dir = RamDirectory::create();
-    let tokenizers = TokenizerManager::default();
-    tokenizers.register(ANALYZER, analyzer(Arc::new(synonyms.clone())));
-    let builder = Index::builder().schema(schema()).tokenizers(tokenizers);
-    // One segment, no threads: the browser then opens a single segment, and the whole site
-    // model is already in memory anyway.
-    let mut writer = builder.single_segment_index_writer::<TantivyDocument>(dir.clone(), 256 << 20)?;
-    let fields = Fields::of(&schema())?;
     let (places, chunks) = chunk_texts(docs, 0);
-    for (d, (chunk, slot)) in docs.iter().zip(places) {
-        writer.add_document(document(&fields, d, chunk, slot))?;
-    }
-    let index = writer.finalize()?;
+    let half = half_at_page_boundary(docs);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| segment(&docs[half..], &places[half..], synonyms));
+        let first = segment(&docs[..half], &places[..half], synonyms);
+        (first, second.join())
+    });
+    let second = second.map_err(|_| SearchError::BadPack("the indexing thread failed".into()))?;
+    let (index, dir) = join_segments(first?, second?, synonyms)?;
     let (blob, positions) = packed(&index, &dir, synonyms)?;
     Ok((index, dir, BuiltIndex { blob, positions, chunks, first_chunk: 0 }))
+}
+
+/// The index of the first page that starts in the second half of `docs` (or `docs.len()`).
+fn half_at_page_boundary(docs: &[SectionDoc]) -> usize {
+    let mid = docs.len() / 2;
+    let page = |i: usize| page_of(&docs[i].url);
+    (mid.max(1)..docs.len()).find(|&i| page(i) != page(i - 1)).unwrap_or(docs.len())
+}
+
+/// A new index in its own RAM directory holding `docs` in one segment.
+fn segment(
+    docs: &[SectionDoc],
+    places: &[(u64, u64)],
+    synonyms: &Synonyms,
+) -> Result<(Index, RamDirectory), SearchError> {
+    let dir = RamDirectory::create();
+    let builder = Index::builder().schema(schema()).tokenizers(tokenizers(synonyms));
+    let mut writer = builder.single_segment_index_writer::<TantivyDocument>(dir.clone(), 128 << 20)?;
+    let fields = Fields::of(&schema())?;
+    for (d, &(chunk, slot)) in docs.iter().zip(places) {
+        writer.add_document(document(&fields, d, chunk, slot))?;
+    }
+    Ok((writer.finalize()?, dir))
+}
+
+fn tokenizers(synonyms: &Synonyms) -> TokenizerManager {
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register(ANALYZER, analyzer(Arc::new(synonyms.clone())));
+    tokenizers
+}
+
+/// Moves the segments of `second` into `first`'s directory and lists them after its own.
+fn join_segments(
+    (first, dir): (Index, RamDirectory),
+    (second, other): (Index, RamDirectory),
+    synonyms: &Synonyms,
+) -> Result<(Index, RamDirectory), SearchError> {
+    let mut metas = first.load_metas()?;
+    let more = second.load_metas()?;
+    if more.segments.iter().all(|s| s.num_docs() == 0) {
+        return Ok((first, dir));
+    }
+    for name in more.list_segment_files() {
+        // The list names files a segment may have (deletes) as well as those it has.
+        if !other.exists(&name).map_err(|e| SearchError::BadPack(e.to_string()))? {
+            continue;
+        }
+        let bytes = read(&other, &name)?;
+        dir.atomic_write(&name, &bytes).map_err(|e| SearchError::BadPack(e.to_string()))?;
+    }
+    metas.segments.extend(more.segments);
+    let json = serde_json::to_vec_pretty(&metas)?;
+    dir.atomic_write(Path::new("meta.json"), &json).map_err(|e| SearchError::BadPack(e.to_string()))?;
+    let mut index = Index::open(dir.clone())?;
+    index.set_tokenizers(tokenizers(synonyms));
+    Ok((index, dir))
+}
+
+/// A file of `dir` as stored (tantivy's footer included).
+fn read(dir: &RamDirectory, path: &Path) -> Result<Vec<u8>, SearchError> {
+    let name = path.display();
+    let file = dir.open_read(path).map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
+    let bytes = file.read_bytes().map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
+    Ok(bytes.as_slice().to_vec())
 }
 
 /// An index kept open between edits (`rapport serve`): the sections of changed pages are
@@ -116,7 +182,7 @@ impl LiveIndex {
         Ok(BuiltIndex { blob, positions, chunks, first_chunk })
     }
 
-    /// Number of segments the index now has (1 after [`LiveIndex::new`], one more per update).
+    /// Number of segments the index now has: those of a full build, and one more per update.
     pub fn segments(&self) -> usize {
         self.index.searchable_segment_ids().map(|ids| ids.len()).unwrap_or(usize::MAX)
     }
@@ -199,13 +265,11 @@ fn index_files(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<Vec<
     names.insert(0, "meta.json".to_string());
     let mut files = Vec::with_capacity(names.len() + 1);
     for name in names {
-        let path = std::path::Path::new(&name);
+        let path = Path::new(&name);
         if !dir.exists(path).map_err(|e| SearchError::BadPack(e.to_string()))? {
             continue;
         }
-        let bytes = dir.open_read(path).map_err(|e| SearchError::BadPack(e.to_string()))?.read_bytes();
-        let bytes = bytes.map_err(|e| SearchError::BadPack(format!("{name}: {e}")))?;
-        files.push((name, bytes.as_slice().to_vec()));
+        files.push((name.clone(), read(dir, path)?));
     }
     files.push((SYNONYMS_FILE.to_string(), syn.source().as_bytes().to_vec()));
     Ok(files)

@@ -48,22 +48,23 @@
     });
   }
 
-  // fetch() over http(s); browsers refuse it for file:// pages, so go straight to the copy there.
-  function loadFile(name, binary) {
-    if (location.protocol === "file:") return loadViaScript(name, binary);
+  // A binary file: fetch() over http(s), without base64's overhead; browsers refuse fetch for
+  // file:// pages, so go straight to the script copy there.
+  function loadBinary(name) {
+    if (location.protocol === "file:") return loadViaScript(name, true);
     return fetch(base + name)
       .then(function (r) {
         if (!r.ok) throw new Error(name + ": HTTP " + r.status);
-        return binary ? r.arrayBuffer().then(function (b) { return new Uint8Array(b); }) : r.json();
+        return r.arrayBuffer().then(function (b) { return new Uint8Array(b); });
       })
-      .catch(function () { return loadViaScript(name, binary); });
+      .catch(function () { return loadViaScript(name, true); });
   }
 
   function engine() {
     if (!enginePromise) {
       var glue = loadScript(base + "search_wasm.js");
-      var wasm = loadFile("search_wasm_bg.wasm", true);
-      var index = loadFile("index.bin", true);
+      var wasm = loadBinary("search_wasm_bg.wasm");
+      var index = loadBinary("index.bin");
       enginePromise = Promise.all([glue, wasm, index]).then(function (r) {
         /* global rapportSearchWasm */
         return rapportSearchWasm({ module_or_path: r[1] }).then(function () {
@@ -82,15 +83,16 @@
     return engine().then(function (eng) {
       if (!eng.needsPositions(query)) return eng;
       if (!positionsPromise) {
-        positionsPromise = loadFile("positions.bin", true).then(function (bytes) { eng.addPositions(bytes); });
+        positionsPromise = loadBinary("positions.bin").then(function (bytes) { eng.addPositions(bytes); });
         positionsPromise.catch(function (e) { positionsPromise = null; report(e); });
       }
       return positionsPromise.then(function () { return eng; });
     });
   }
 
+  // Text chunks come only as scripts (as small as JSON, and loadable from disk too).
   function chunk(n) {
-    if (!texts[n]) texts[n] = loadFile("text/" + n + ".json", false);
+    if (!texts[n]) texts[n] = loadViaScript("text/" + n + ".json", false);
     return texts[n];
   }
 
