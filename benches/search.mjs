@@ -150,7 +150,7 @@ for (const n of sizes) {
   console.log(`\n== ${n} pages`);
   console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);
   console.log(`wasm + glue gzipped: ${kib(gz(wasm) + gz(glue))} (wasm ${kib(gz(wasm))}, glue ${kib(gz(glue))}; raw ${kib(wasm.length + glue.length)})`);
-  console.log(`index.bin: ${kib(index.length)} raw, ${kib(gz(index))} gzipped; body text chunks: ${kib(dirBytes(path.join(s, "text")) / 2)} (+ as many in .js copies)`);
+  console.log(`index.bin: ${kib(index.length)} raw, ${kib(gz(index))} gzipped; positions.bin: ${kib(statSync(path.join(s, "positions.bin")).size)} raw (loaded only for phrases); body text chunks: ${kib(dirBytes(path.join(s, "text")))}`);
   const b = await bytesBeforeResults(browser, site);
   console.log(`loaded before first results (http): ${kib(b.raw)} raw, ${kib(b.zipped)} gzipped; search data (index + text) ${kib(b.data)} gzipped`);
   for (const f of b.files) console.log(`  ${f}`);

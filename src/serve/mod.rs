@@ -69,6 +69,8 @@ async fn run(opts: ServeOptions, root: PathBuf, out: PathBuf, state: State) -> R
         .map_err(|e| Error::Usage(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port)))?;
     let addr = listener.local_addr().map_err(|source| Error::Io { path: PathBuf::from("socket"), source })?;
     let url = format!("http://{addr}/");
+    // Installed before anyone is told the address, so that an early Ctrl-C still stops cleanly.
+    let stop = stop_signal().map_err(|source| Error::Io { path: PathBuf::from("signal handler"), source })?;
     println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     if opts.open {
         open_browser(&url);
@@ -79,7 +81,7 @@ async fn run(opts: ServeOptions, root: PathBuf, out: PathBuf, state: State) -> R
     std::thread::spawn(move || rebuild_loop(state, rx, root, loop_hub));
     let app = server::router(out, hub);
     let shutdown = async move {
-        let _ = tokio::signal::ctrl_c().await;
+        stop.await;
         let _ = stop_tx.send(true);
     };
     axum::serve(listener, app)
@@ -114,6 +116,28 @@ fn rebuild_loop(mut state: State, rx: std::sync::mpsc::Receiver<PathBuf>, root: 
                 hub.announce(Notice::BuildError(text));
             }
         }
+    }
+}
+
+/// Resolves on Ctrl-C (or SIGTERM on Unix). The handlers are in place once this returns.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 

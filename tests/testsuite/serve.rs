@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::harness::SiteTest;
 
-/// A running `rapport serve` on an ephemeral port; killed on drop.
+/// A running `rapport serve` on an ephemeral port; stopped on drop like Ctrl-C would (so it
+/// removes its private output folder), killed if it does not stop.
 struct Server {
     child: Child,
     port: u16,
@@ -19,6 +20,18 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        // SAFETY: signals our own child process, which has not been reaped yet.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -220,4 +233,19 @@ fn a_burst_of_a_thousand_files_gives_one_rebuild() {
     assert_eq!(server.rebuild_lines() - before, 1, "{:?}", server.stdout.lock().unwrap());
     assert_eq!(server.get("/burst/note-999.html").0, 200);
     assert!(server.get("/factors/empathy.html").1.contains("Note 999"));
+}
+
+#[test]
+fn ctrl_c_stops_serve_cleanly() {
+    let t = SiteTest::from_fixture("basic");
+    let mut server = Server::start(&t);
+    // SAFETY: signals our own child process, which is running.
+    unsafe { libc::kill(server.child.id() as i32, libc::SIGINT) };
+    let status = server.child.wait().expect("serve exits");
+    assert!(status.success(), "{status:?}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !server.stdout.lock().unwrap().iter().any(|l| l == "Stopped.") {
+        assert!(Instant::now() < deadline, "no \"Stopped.\" in {:?}", server.stdout.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
