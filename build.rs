@@ -13,7 +13,8 @@ const ADD_TARGET: &str = "rustup target add wasm32-unknown-unknown";
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for watched in ["crates/search-core", "crates/search-wasm", "Cargo.lock", "build.rs"] {
+    let watched = ["crates/search-core", "crates/search-wasm", "crates/regex-lite-as-regex", "Cargo.lock", "build.rs"];
+    for watched in watched {
         println!("cargo:rerun-if-changed={watched}");
     }
     println!("cargo:rerun-if-env-changed=RAPPORT_WASM_TARGET_DIR");
@@ -57,13 +58,15 @@ fn wasm_target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// `cargo build -p search-wasm --target wasm32-unknown-unknown --profile wasm-release`.
+/// `cargo build --manifest-path crates/search-wasm/Cargo.toml --target wasm32-unknown-unknown
+/// --profile wasm-release` (search-wasm is a workspace of its own).
 fn build_wasm(root: &Path) -> PathBuf {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target_dir = wasm_target_dir(root);
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root)
-        .args(["build", "-p", "search-wasm", "--target", TARGET, "--profile", "wasm-release", "--target-dir"])
+        .args(["build", "--manifest-path", "crates/search-wasm/Cargo.toml", "--target", TARGET])
+        .args(["--profile", "wasm-release", "--target-dir"])
         .arg(&target_dir);
     // What the outer cargo (or clippy, or a coverage tool) set for *this* build must not leak
     // into the nested one: flags meant for the host, the jobserver, the clippy wrapper.

@@ -103,13 +103,14 @@ for (const mode of ["file", "http"]) {
     assert.ok(!requested.some((u) => u.includes("positions.bin")), "no positions for plain words");
     await page.fill("#search-input", "");
     await page.keyboard.type('"bond between client"');
-    const first = page.locator("#search-results [role=option]").first();
-    await first.locator(".search-hit-title", { hasText: "The working alliance" }).waitFor({ timeout: 15000 });
+    // Wait for the whole query's results, not those of a prefix typed on the way.
+    await page.locator("#search-live", { hasText: "1 result for “\"bond between client\"”" }).waitFor({ timeout: 15000 });
     assert.equal(await page.locator("#search-results [role=option]").count(), 1);
+    assert.equal(await page.locator("#search-results .search-hit-title").first().textContent(), "The working alliance");
     assert.ok(requested.some((u) => u.includes("positions.bin")), "positions loaded for the phrase");
     await page.fill("#search-input", "");
     await page.keyboard.type('"client between bond"');
-    await page.locator("#search-live", { hasText: "No results" }).waitFor({ timeout: 15000 });
+    await page.locator("#search-live", { hasText: "No results for “\"client between bond\"”" }).waitFor({ timeout: 15000 });
     assert.deepEqual(problems, []);
     await close();
   });
