@@ -9,6 +9,8 @@ pub enum SearchError {
     BadPack(String),
     #[error(transparent)]
     Synonyms(#[from] crate::synonyms::SynonymsError),
+    #[error("indexing stopped unexpectedly (a thread panicked)")]
+    IndexingPanicked,
     #[error("this query has a phrase: load the word positions (positions.bin) first")]
     PositionsNotLoaded,
     #[error("cannot encode results: {0}")]

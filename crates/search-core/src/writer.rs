@@ -69,7 +69,7 @@ fn build(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(Index, RamDirector
         let first = segment(&docs[..half], &places[..half], synonyms);
         (first, second.join())
     });
-    let second = second.map_err(|_| SearchError::BadPack("the indexing thread failed".into()))?;
+    let second = second.map_err(|_| SearchError::IndexingPanicked)?;
     let (index, dir) = join_segments(first?, second?, synonyms)?;
     let (blob, positions) = packed(&index, &dir, synonyms)?;
     Ok((index, dir, BuiltIndex { blob, positions, chunks, first_chunk: 0 }))
