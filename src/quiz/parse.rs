@@ -571,7 +571,7 @@ impl Item<'_> {
         }
         if let Some(why) = browser_incompatibility(&p) {
             let msg = format!("`pattern` uses {why}, which browsers' regular expressions do not understand");
-            let help = Some("keep patterns to what Rust and JavaScript share: see docs/quizzes.md".into());
+            let help = Some("keep patterns to what Rust and JavaScript share (README, Quizzes > Patterns)".into());
             self.warn(pos, 7, msg, help);
         }
         Some(Some(p))
