@@ -296,7 +296,7 @@ impl Config {
 }
 
 /// Line and column of the first line starting with `needle` (1,1 when absent).
-fn locate_line(text: &str, needle: &str) -> (usize, usize) {
+pub(crate) fn locate_line(text: &str, needle: &str) -> (usize, usize) {
     text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| (i + 1, 1)).unwrap_or((1, 1))
 }
 

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, SnippetInput, Synonyms};
+use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
 
 use crate::content::page::Page;
 use crate::diagnostics::Diagnostic;
@@ -38,15 +38,21 @@ pub const POSITIONS_FILE: &str = "positions.bin";
 /// The synonyms file used when site.toml names none.
 const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 
-/// Files the search feature adds to the output: index, wasm engine, glue script.
-pub fn build_index(site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let synonyms = load_synonyms(site)?;
-    let built = search_core::build_index(&site_docs(site), &synonyms).map_err(index_error)?;
-    let mut files = index_files(built);
+/// Files the search feature adds to the output: index, wasm engine, glue script. With `live`,
+/// also the index kept open for in-place updates (`rapport serve`).
+pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<OutputFile>), Vec<Diagnostic>> {
+    let (live, mut files) = if live {
+        let (index, files) = LiveSearch::new(site)?;
+        (Some(index), files)
+    } else {
+        let synonyms = load_synonyms(site)?;
+        let built = search_core::build_index(&site_docs(site), &synonyms).map_err(index_error)?;
+        (None, index_files(built))
+    };
     files.push(script_copy("search_wasm_bg.wasm", &format!("\"{}\"", BASE64.encode(WASM))));
     files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
     files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
-    Ok(files)
+    Ok((live, files))
 }
 
 /// The search index kept open by `rapport serve`, so an edit re-indexes only its own pages.
@@ -156,7 +162,9 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
             return Ok(Synonyms::empty());
         }
         Err(e) => {
-            let (line, col) = config_line(site, "synonyms");
+            // Only read again on this error path, to point at the `synonyms` line.
+            let config = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+            let (line, col) = crate::config::locate_line(&config, "synonyms");
             let msg = format!("cannot read the synonyms file {name}: {e}");
             let help = "create it, or set `synonyms = \"\"` under [search] to use none".to_string();
             return Err(vec![Diagnostic::error(crate::config::CONFIG_FILE, line, col, msg).with_help(Some(help))]);
@@ -165,12 +173,6 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
     Synonyms::parse(&text).map_err(|errs| {
         errs.into_iter().map(|e| Diagnostic::error(name, e.line, e.col, e.message).with_source(&text)).collect()
     })
-}
-
-/// Line and column of `key = ...` in site.toml, for diagnostics about it (0, 0 when absent).
-fn config_line(site: &Site, key: &str) -> (usize, usize) {
-    let text = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| (i + 1, 1)).unwrap_or((0, 0))
 }
 
 /// One document for the page itself (its text before the first heading, title, summary, tags,
@@ -298,11 +300,7 @@ pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<Vec<Hit>, Erro
     for h in &hits {
         chunks.load(h.chunk)?;
     }
-    let inputs: Vec<SnippetInput> =
-        hits.iter().map(|h| SnippetInput { body: chunks.text(h), summary: h.summary.clone() }).collect();
-    for (h, s) in hits.iter_mut().zip(engine.snippets(&req.query, &inputs)) {
-        h.snippet = s;
-    }
+    engine.fill_snippets(&req.query, &mut hits, |h| chunks.text(h));
     Ok(hits)
 }
 

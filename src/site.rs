@@ -182,10 +182,13 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// Warnings (errors end the build instead).
     pub diagnostics: Diagnostics,
+    /// The search index kept open, when asked for (see [`render_all`]).
+    pub search: Option<search::LiveSearch>,
 }
 
 /// Runs every stage but the write: load, link, validate, render, index; assets included.
-pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered, Error> {
+/// `live_search` keeps the search index open for in-place updates (`rapport serve`).
+pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch, live_search: bool) -> Result<Rendered, Error> {
     let (site, mut diags) = Site::load(opts)?;
     watch.lap("load, parse, link, validate");
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
@@ -193,7 +196,7 @@ pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered
     // The search index is built on its own thread while rayon renders the pages: indexing is
     // one sequential pass over the text, so it overlaps rendering instead of adding to it.
     let (rendered, index) = std::thread::scope(|scope| {
-        let index = site.config.search.enabled.then(|| scope.spawn(|| search::build_index(&site)));
+        let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
         let rendered = render::render_site(&site, &tera);
         let index = index.map(|h| {
             h.join().unwrap_or_else(|_| {
@@ -211,11 +214,10 @@ pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch) -> Result<Rendered
     };
     files.extend(site.quizzes.output_files(&site));
     watch.lap("render and search index");
-    if let Some(built) = index {
-        files.extend(built.map_err(|ds| Error::Content(ds.into()))?);
-    }
+    let (search, index_files) = index.transpose().map_err(|ds| Error::Content(ds.into()))?.unwrap_or_default();
+    files.extend(index_files);
     files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
-    Ok(Rendered { site, tera, files, diagnostics: diags })
+    Ok(Rendered { site, tera, files, diagnostics: diags, search })
 }
 
 /// Builds the site into a staging folder and swaps it in only when everything succeeded.
@@ -224,7 +226,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut watch = Stopwatch::new();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
-    let r = render_all(opts, &mut watch)?;
+    let r = render_all(opts, &mut watch, false)?;
     let file_count = output::write_site(&out_dir, &r.files)?;
     watch.lap("write and swap");
     Ok(BuildReport {

@@ -82,8 +82,8 @@ pub struct State {
     tera: Tera,
     /// Hash of every file last written, so unchanged output is not rewritten.
     written: HashMap<String, u64>,
-    /// The search index, kept open for in-place updates; `None` until first needed and after
-    /// a full rebuild (which writes a fresh index of its own).
+    /// The search index, kept open for in-place updates (from the last full build; rebuilt
+    /// whole when updates have fragmented it). `None` when search is off.
     search: Option<search::LiveSearch>,
 }
 
@@ -97,15 +97,12 @@ impl State {
     /// Builds the whole site into `out` (a folder private to the server).
     pub fn new(opts: BuildOptions, out: PathBuf) -> Result<(State, Rebuilt), Error> {
         let started = Instant::now();
-        let (site, tera, files, warnings) = full_build(&opts)?;
-        let mut state = State { opts, out, site, tera, written: HashMap::new(), search: None };
-        let rendered = files.len();
-        let mut written = state.write(&files)?;
-        // Opened now, before serving, so that no edit waits behind a whole-site index: the index
-        // files are rewritten with the same documents under new segment names.
-        let index = state.open_search().map_err(|ds| Error::Content(ds.into()))?;
-        written += state.write(&index)?;
-        Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true }))
+        let r = full_build(&opts)?;
+        let (site, tera, search) = (r.site, r.tera, r.search);
+        let mut state = State { opts, out, site, tera, written: HashMap::new(), search };
+        let rendered = r.files.len();
+        let written = state.write(&r.files)?;
+        Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings: r.diagnostics, full: true }))
     }
 
     /// The site as last built.
@@ -117,10 +114,10 @@ impl State {
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
         let started = Instant::now();
         if changes.config || changes.templates || changes.assets {
-            let (site, tera, files, warnings) = full_build(&self.opts)?;
+            let crate::site::Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
             self.site = site;
             self.tera = tera;
-            self.search = None;
+            self.search = search;
             let rendered = files.len();
             let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
@@ -405,9 +402,9 @@ fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -
 }
 
 /// Loads, renders and indexes the whole site, assets included.
-fn full_build(opts: &BuildOptions) -> Result<(Site, Tera, Vec<OutputFile>, Diagnostics), Error> {
-    let r = crate::site::render_all(opts, &mut crate::site::Stopwatch::new())?;
-    Ok((r.site, r.tera, r.files, r.diagnostics))
+/// Everything, with the search index kept open so that edits update it in place.
+fn full_build(opts: &BuildOptions) -> Result<crate::site::Rendered, Error> {
+    crate::site::render_all(opts, &mut crate::site::Stopwatch::new(), true)
 }
 
 /// The pages and lists a change can alter: the changed pages, every page whose backlinks,

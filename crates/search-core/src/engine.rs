@@ -154,15 +154,20 @@ impl Engine {
         inputs.iter().map(|i| snippet(&gen, i)).collect()
     }
 
-    /// Search and snippets in one go (the terminal has the texts at hand).
+    /// Search and snippets in one go, for callers that have the texts at hand.
     pub fn search_with_text(&self, p: &SearchParams, text: impl Fn(&Hit) -> String) -> Result<Vec<Hit>, SearchError> {
         let mut hits = self.search(p)?;
+        self.fill_snippets(&p.query, &mut hits, text);
+        Ok(hits)
+    }
+
+    /// Sets each hit's snippet for `query` from its section text (`text`) and summary.
+    pub fn fill_snippets(&self, query: &str, hits: &mut [Hit], text: impl Fn(&Hit) -> String) {
         let inputs: Vec<SnippetInput> =
             hits.iter().map(|h| SnippetInput { body: text(h), summary: h.summary.clone() }).collect();
-        for (h, s) in hits.iter_mut().zip(self.snippets(&p.query, &inputs)) {
+        for (h, s) in hits.iter_mut().zip(self.snippets(query, &inputs)) {
             h.snippet = s;
         }
-        Ok(hits)
     }
 
     fn plan(&self, searcher: &tantivy::Searcher, query: &str, kind: Option<&str>) -> Option<Plan> {
