@@ -78,7 +78,7 @@ async fn run(opts: ServeOptions, root: PathBuf, out: PathBuf, state: State) -> R
     let (watcher, rx) =
         watch::start(&root).map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
     let loop_hub = hub.clone();
-    std::thread::spawn(move || rebuild_loop(state, rx, root, loop_hub));
+    let rebuilds = std::thread::spawn(move || rebuild_loop(state, rx, root, loop_hub));
     let app = server::router(out, hub);
     let shutdown = async move {
         stop.await;
@@ -88,7 +88,10 @@ async fn run(opts: ServeOptions, root: PathBuf, out: PathBuf, state: State) -> R
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|source| Error::Io { path: PathBuf::from(&url), source })?;
+    // Closing the watcher ends the rebuild loop; waiting for it means no rebuild is still
+    // writing into the private output folder while it is being removed.
     drop(watcher);
+    let _ = rebuilds.join();
     println!("Stopped.");
     Ok(())
 }
