@@ -6,6 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use tera::Tera;
 
 use crate::content::discover::{self, SourceFile};
@@ -355,21 +356,14 @@ impl State {
 
     /// Writes files whose bytes differ from what was last written; returns how many were written.
     fn write(&mut self, files: &[OutputFile]) -> Result<usize, Error> {
-        let mut n = 0;
-        for f in files {
-            let h = hash_bytes(&f.bytes);
-            if self.written.get(&f.path) == Some(&h) {
-                continue;
-            }
-            let path = self.out.join(&f.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
-            }
-            std::fs::write(&path, &f.bytes).map_err(|source| Error::Io { path: path.clone(), source })?;
-            self.written.insert(f.path.clone(), h);
-            n += 1;
+        let hashes: Vec<u64> = files.par_iter().map(|f| hash_bytes(&f.bytes)).collect();
+        let changed: Vec<usize> =
+            (0..files.len()).filter(|&i| self.written.get(&files[i].path) != Some(&hashes[i])).collect();
+        crate::output::write_files(&self.out, changed.iter().map(|&i| &files[i]))?;
+        for &i in &changed {
+            self.written.insert(files[i].path.clone(), hashes[i]);
         }
-        Ok(n)
+        Ok(changed.len())
     }
 }
 
