@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use rayon::prelude::*;
 use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
 
 use crate::content::page::Page;
@@ -46,10 +47,11 @@ pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<Ou
         (Some(index), files)
     } else {
         let synonyms = load_synonyms(site)?;
-        let built = search_core::build_index(&site_docs(site), &synonyms).map_err(index_error)?;
+        let docs = site_docs(site);
+        let built = search_core::build_index(&docs, &synonyms).map_err(index_error)?;
         (None, index_files(built))
     };
-    files.push(script_copy("search_wasm_bg.wasm", &format!("\"{}\"", BASE64.encode(WASM))));
+    files.push(script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)));
     files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
     files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
     Ok((live, files))
@@ -70,7 +72,8 @@ impl LiveSearch {
     /// Indexes the whole site; returns the live index and the index files (no engine files).
     pub fn new(site: &Site) -> Result<(LiveSearch, Vec<OutputFile>), Vec<Diagnostic>> {
         let synonyms = load_synonyms(site)?;
-        let (index, built) = LiveIndex::new(&site_docs(site), &synonyms).map_err(index_error)?;
+        let docs = site_docs(site);
+        let (index, built) = LiveIndex::new(&docs, &synonyms).map_err(index_error)?;
         let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
         Ok((LiveSearch { index, indexed }, index_files(built)))
     }
@@ -99,7 +102,7 @@ impl LiveSearch {
     }
 }
 
-fn site_docs(site: &Site) -> Vec<SectionDoc> {
+fn site_docs(site: &Site) -> Vec<SectionDoc<'_>> {
     site.pages.iter().flat_map(|p| page_docs(site, p)).collect()
 }
 
@@ -111,13 +114,18 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
 /// Binary files are fetched over http (no base64), so they come in both forms; the text chunks
 /// are as small in a script as in JSON, so a script is all they need.
 fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
-    let mut files = Vec::with_capacity(built.chunks.len() + 4);
-    files.push(script_copy(INDEX_FILE, &format!("\"{}\"", BASE64.encode(&built.blob))));
-    files.push(file(INDEX_FILE, built.blob));
-    files.push(script_copy(POSITIONS_FILE, &format!("\"{}\"", BASE64.encode(&built.positions))));
-    files.push(file(POSITIONS_FILE, built.positions));
-    for (i, chunk) in built.chunks.into_iter().enumerate() {
-        files.push(script_copy(&chunk_name(built.first_chunk as u64 + i as u64), &chunk));
+    let mut files: Vec<OutputFile> = built
+        .chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, texts)| {
+            let name = chunk_name(built.first_chunk as u64 + i as u64);
+            script_file(&name, |out| out.push_str(&serde_json::to_string(texts).unwrap_or_default()))
+        })
+        .collect();
+    for (name, bytes) in [(INDEX_FILE, built.blob), (POSITIONS_FILE, built.positions)] {
+        files.push(script_file(name, |out| base64_literal(&bytes, out)));
+        files.push(file(name, bytes));
     }
     files
 }
@@ -139,12 +147,23 @@ fn script_head(name: &str) -> String {
     )
 }
 
-/// `search/NAME.js`: sets `RapportSearchData[NAME]` to `js_value` (a JSON or string literal).
-fn script_copy(name: &str, js_value: &str) -> OutputFile {
-    file(&format!("{name}.js"), format!("{}{js_value};\n", script_head(name)).into_bytes())
+/// `search/NAME.js`: sets `RapportSearchData[NAME]` to the JS value (a JSON or string literal)
+/// that `value` appends.
+fn script_file(name: &str, value: impl FnOnce(&mut String)) -> OutputFile {
+    let mut js = script_head(name);
+    value(&mut js);
+    js.push_str(";\n");
+    file(&format!("{name}.js"), js.into_bytes())
 }
 
-/// The value a script copy made by [`script_copy`] holds.
+/// Appends `bytes` as a base64 string literal (encoded in place: the index is megabytes).
+fn base64_literal(bytes: &[u8], out: &mut String) {
+    out.push('"');
+    BASE64.encode_string(bytes, out);
+    out.push('"');
+}
+
+/// The value a script copy made by [`script_file`] holds.
 fn script_value<'a>(name: &str, js: &'a str) -> Option<&'a str> {
     js.strip_prefix(&script_head(name))?.trim_end().strip_suffix(';')
 }
@@ -177,7 +196,7 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
 
 /// One document for the page itself (its text before the first heading, title, summary, tags,
 /// aliases, kind fields), then one per heading.
-fn page_docs(site: &Site, page: &Page) -> Vec<SectionDoc> {
+fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
     let kind_label = site.kind_label(&page.kind);
     let mut category: Vec<String> = Vec::new();
     if let Some(kc) = site.config.kind(&page.kind) {
@@ -189,27 +208,27 @@ fn page_docs(site: &Site, page: &Page) -> Vec<SectionDoc> {
         }
     }
     let sections = &page.doc.sections;
-    let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.clone()).unwrap_or_default();
+    let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.as_str()).unwrap_or_default();
     let mut docs = vec![SectionDoc {
-        page_title: page.title.clone(),
+        page_title: page.title.as_str().into(),
         heading: None,
-        body: intro_body,
-        summary: page.summary.clone(),
-        kind: page.kind.clone(),
-        kind_label: kind_label.clone(),
+        body: intro_body.into(),
+        summary: page.summary.as_str().into(),
+        kind: page.kind.as_str().into(),
+        kind_label: kind_label.clone().into(),
         category,
         tags: page.tags.clone(),
         aliases: page.aliases.clone(),
-        url: page.href.clone(),
+        url: page.href.as_str().into(),
     }];
     for s in sections.iter().filter(|s| s.heading.is_some()) {
         docs.push(SectionDoc {
-            page_title: page.title.clone(),
-            heading: s.heading.clone(),
-            body: s.text.clone(),
-            kind: page.kind.clone(),
-            kind_label: kind_label.clone(),
-            url: format!("{}#{}", page.href, s.anchor),
+            page_title: page.title.as_str().into(),
+            heading: s.heading.as_deref().map(Into::into),
+            body: s.text.as_str().into(),
+            kind: page.kind.as_str().into(),
+            kind_label: kind_label.clone().into(),
+            url: format!("{}#{}", page.href, s.anchor).into(),
             ..Default::default()
         });
     }
@@ -364,7 +383,7 @@ mod tests {
 
     #[test]
     fn script_copies_give_their_value_back() {
-        let f = script_copy("text/3.json", r#"["a \"b\";"]"#);
+        let f = script_file("text/3.json", |out| out.push_str(r#"["a \"b\";"]"#));
         assert_eq!(f.path, "search/text/3.json.js");
         let js = String::from_utf8(f.bytes).unwrap();
         assert_eq!(script_value("text/3.json", &js), Some(r#"["a \"b\";"]"#));

@@ -178,7 +178,7 @@ pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
 pub struct Rendered {
     pub site: Site,
     pub tera: tera::Tera,
-    /// Pages, generated files, search index and assets.
+    /// Pages, generated files, assets (those kept by `render_all`'s `on_pages`) and the search index.
     pub files: Vec<OutputFile>,
     /// Warnings (errors end the build instead).
     pub diagnostics: Diagnostics,
@@ -188,35 +188,47 @@ pub struct Rendered {
 
 /// Runs every stage but the write: load, link, validate, render, index; assets included.
 /// `live_search` keeps the search index open for in-place updates (`rapport serve`).
-pub fn render_all(opts: &BuildOptions, watch: &mut Stopwatch, live_search: bool) -> Result<Rendered, Error> {
+///
+/// `on_pages` receives the pages, generated files and assets as soon as they are rendered,
+/// while the search index is still being built, and returns those to keep in
+/// [`Rendered::files`]: `build` writes them out meanwhile, and keeps none.
+pub fn render_all(
+    opts: &BuildOptions,
+    watch: &mut Stopwatch,
+    live_search: bool,
+    on_pages: impl FnOnce(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
+) -> Result<Rendered, Error> {
     let (site, mut diags) = Site::load(opts)?;
     watch.lap("load, parse, link, validate");
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
-    // The search index is built on its own thread while rayon renders the pages: indexing is
-    // one sequential pass over the text, so it overlaps rendering instead of adding to it.
-    let (rendered, index) = std::thread::scope(|scope| {
+    // The search index is built on its own threads while rayon renders the pages and the pages
+    // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
+    let (pages, index) = std::thread::scope(|scope| {
         let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
-        let rendered = render::render_site(&site, &tera);
+        let pages = render::render_site(&site, &tera).map_err(|ds| {
+            diags.extend(ds);
+            Error::Content(std::mem::take(&mut diags))
+        });
+        let pages = pages.and_then(|mut files| {
+            files.extend(site.quizzes.output_files(&site));
+            files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+            watch.lap("render");
+            let kept = on_pages(files);
+            watch.lap("write pages");
+            kept
+        });
         let index = index.map(|h| {
             h.join().unwrap_or_else(|_| {
                 Err(vec![Diagnostic::error(search::DIR, 0, 0, "building the search index failed unexpectedly")])
             })
         });
-        (rendered, index)
+        (pages, index)
     });
-    let mut files = match rendered {
-        Ok(f) => f,
-        Err(ds) => {
-            diags.extend(ds);
-            return Err(Error::Content(diags));
-        }
-    };
-    files.extend(site.quizzes.output_files(&site));
-    watch.lap("render and search index");
+    let mut files = pages?;
     let (search, index_files) = index.transpose().map_err(|ds| Error::Content(ds.into()))?.unwrap_or_default();
     files.extend(index_files);
-    files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+    watch.lap("search index (rest)");
     Ok(Rendered { site, tera, files, diagnostics: diags, search })
 }
 
@@ -226,9 +238,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut watch = Stopwatch::new();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
-    let r = render_all(opts, &mut watch, false)?;
-    let file_count = output::write_site(&out_dir, &r.files)?;
-    watch.lap("write and swap");
+    let mut staging = None;
+    let r = render_all(opts, &mut watch, false, |pages| {
+        let mut s = output::Staging::create(&out_dir)?;
+        s.write(&pages)?;
+        staging = Some(s);
+        Ok(Vec::new())
+    })?;
+    let mut staging = staging.map_or_else(|| output::Staging::create(&out_dir), Ok)?;
+    staging.write(&r.files)?;
+    let file_count = staging.swap()?;
+    watch.lap("write search index and swap");
     Ok(BuildReport {
         pages: r.site.pages.len(),
         links: r.site.graph.link_count,

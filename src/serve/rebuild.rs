@@ -398,7 +398,7 @@ fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -
 /// Loads, renders and indexes the whole site, assets included.
 /// Everything, with the search index kept open so that edits update it in place.
 fn full_build(opts: &BuildOptions) -> Result<crate::site::Rendered, Error> {
-    crate::site::render_all(opts, &mut crate::site::Stopwatch::new(), true)
+    crate::site::render_all(opts, &mut crate::site::Stopwatch::new(), true, Ok)
 }
 
 /// The pages and lists a change can alter: the changed pages, every page whose backlinks,

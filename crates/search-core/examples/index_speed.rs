@@ -1,4 +1,6 @@
-//! Times index building alone on synthetic sections: `cargo run --release -p search-core --example index_speed`.
+//! Times index building alone on synthetic sections:
+//! `cargo run --release -p search-core --example index_speed [SECTIONS]` (default 6000; a
+//! 10k-page corpus has about 60000).
 use std::time::Instant;
 
 use search_core::{build_index, SectionDoc, Synonyms};
@@ -10,15 +12,16 @@ fn main() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((seed >> 33) as usize) % n
     };
-    let docs: Vec<SectionDoc> = (0..6000)
+    let sections = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(6000);
+    let docs: Vec<SectionDoc> = (0..sections)
         .map(|i| SectionDoc {
-            page_title: format!("Page {}", i / 6),
-            heading: (i % 6 != 0).then(|| "Why it matters".to_string()),
-            body: (0..85).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" "),
+            page_title: format!("Page {}", i / 6).into(),
+            heading: (i % 6 != 0).then(|| "Why it matters".into()),
+            body: (0..100).map(|_| words[next(words.len())]).collect::<Vec<_>>().join(" ").into(),
             summary: "A summary of this page in a sentence or two.".into(),
             kind: "factor".into(),
             kind_label: "Factor".into(),
-            url: format!("p{}.html#s{}", i / 6, i % 6),
+            url: format!("p{}.html#s{}", i / 6, i % 6).into(),
             ..Default::default()
         })
         .collect();

@@ -1,172 +1,221 @@
 //! The one text analyzer, used for every text field at index time and for every query:
 //! words -> lower case -> ASCII folding -> English stem -> spelling folding -> synonym groups.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream,
+    Tokenizer,
 };
 
-use crate::synonyms::Synonyms;
+use crate::synonyms::{FastMap, Synonyms};
 
 /// Words longer than this are not indexed (base64 blobs, URLs run together).
 const MAX_WORD: usize = 40;
 
-/// Words, lower-cased and ASCII-folded; stemming follows in [`SynonymTokenizer`].
-pub(crate) fn base_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+/// The words of a text, as written; each is then normalized by [`WordStemmer`].
+fn word_splitter() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)).build()
 }
 
-/// The Snowball English stem of a lower-cased word.
-fn stem(stemmer: &Stemmer, word: &mut String) {
-    if let std::borrow::Cow::Owned(s) = stemmer.stem(word) {
-        *word = s;
+/// Turns one word as written into its stem: lower case, ASCII folding, Snowball English.
+///
+/// Kept apart from splitting so that a word already seen is looked up as written, skipping
+/// all three steps.
+#[derive(Clone)]
+struct WordStemmer {
+    normalizer: TextAnalyzer,
+    snowball: Stemmer,
+}
+
+impl WordStemmer {
+    fn new() -> Self {
+        let normalizer = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter);
+        WordStemmer { normalizer: normalizer.build(), snowball: Stemmer::new(Algorithm::English) }
+    }
+
+    fn stem(&mut self, word: &str) -> String {
+        let mut stream = self.normalizer.token_stream(word);
+        let w = if stream.advance() { std::mem::take(&mut stream.token_mut().text) } else { String::new() };
+        match self.snowball.stem(&w) {
+            std::borrow::Cow::Owned(s) => s,
+            std::borrow::Cow::Borrowed(_) => w,
+        }
     }
 }
 
 /// The stems of `text` (no synonyms): what synonym members are matched against.
 pub(crate) fn base_terms(text: &str) -> Vec<String> {
-    let stemmer = Stemmer::new(Algorithm::English);
-    let mut a = base_analyzer();
-    let mut stream = a.token_stream(text);
+    let mut stemmer = WordStemmer::new();
+    let mut splitter = word_splitter();
+    let mut stream = splitter.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
-        let mut w = stream.token().text.clone();
-        stem(&stemmer, &mut w);
-        out.push(w);
+        out.push(stemmer.stem(&stream.token().text));
     }
     out
 }
 
 /// The full analyzer for `synonyms`, to register under [`crate::ANALYZER`].
 pub fn analyzer(synonyms: Arc<Synonyms>) -> TextAnalyzer {
-    TextAnalyzer::from(SynonymTokenizer { base: base_analyzer(), synonyms, terms: HashMap::default() })
+    TextAnalyzer::from(SynonymTokenizer {
+        splitter: word_splitter(),
+        stemmer: WordStemmer::new(),
+        synonyms,
+        ids: FastMap::default(),
+        terms: Vec::new(),
+        tokens: Vec::new(),
+    })
 }
 
 /// Runs the base analyzer, stems, folds spelling variants and stacks synonym-group tokens.
+///
+/// Indexing runs this over every word of the site, so it allocates nothing per word: each
+/// distinct word is analyzed once into a numbered term, and tokens are term numbers until the
+/// stream hands them to tantivy through one reused [`Token`].
 #[derive(Clone)]
 struct SynonymTokenizer {
-    base: TextAnalyzer,
+    splitter: TextAnalyzer,
+    stemmer: WordStemmer,
     synonyms: Arc<Synonyms>,
-    /// Word -> indexed term (stemmed and folded). Text repeats its words a lot, and the
-    /// Snowball stemmer is the costliest step of indexing; tantivy keeps one tokenizer per
-    /// field for a whole segment, so the cache lives that long.
-    terms: HashMap<String, String, BuildHasherDefault<Fnv>>,
+    /// Word as written, or group token -> its number in `terms`. Text repeats its words a lot
+    /// and the Snowball stemmer is the costliest step of analysis; tantivy keeps one tokenizer
+    /// per field for a whole segment, so the cache lives that long.
+    ids: FastMap<u32>,
+    terms: Vec<Term>,
+    /// The tokens of the text being analyzed (the buffer is reused from one text to the next).
+    tokens: Vec<Tok>,
 }
 
-/// Entries kept in the word cache before it is cleared (bounds memory on huge vocabularies).
+/// An indexed term: a stem (spelling-folded) or a synonym group's token.
+#[derive(Clone)]
+struct Term {
+    text: String,
+    /// Some synonym group has a member starting with this stem.
+    starts_member: bool,
+}
+
+/// A token before it is handed out: its term's number in place of the text.
+#[derive(Clone, Copy)]
+struct Tok {
+    term: u32,
+    from: usize,
+    to: usize,
+    position: usize,
+    /// Words covered (more than 1 for a multi-word synonym group).
+    span: usize,
+}
+
+/// Terms kept in the word cache before it is cleared (bounds memory on huge vocabularies).
 const CACHE_MAX: usize = 50_000;
 
-/// FNV-1a: a fast hash for short keys (std's SipHash guards against attacks we do not face).
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// Tokens of one text, already computed.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
+/// The tokens of one text, handed out one at a time in one reused [`Token`].
+pub struct SynonymTokenStream<'a> {
+    terms: &'a [Term],
+    tokens: &'a [Tok],
     next: usize,
+    token: Token,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for SynonymTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        let Some(t) = self.tokens.get(self.next) else { return false };
         self.next += 1;
-        self.next <= self.tokens.len()
+        self.token.text.clear();
+        self.token.text.push_str(&self.terms[t.term as usize].text);
+        self.token.offset_from = t.from;
+        self.token.offset_to = t.to;
+        self.token.position = t.position;
+        self.token.position_length = t.span;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for SynonymTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = SynonymTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let stemmer = Stemmer::new(Algorithm::English);
-        if self.terms.len() > CACHE_MAX {
-            self.terms.clear();
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SynonymTokenStream<'a> {
+        let SynonymTokenizer { splitter, stemmer, synonyms, ids, terms, tokens } = self;
+        if terms.len() > CACHE_MAX {
+            ids.clear();
+            terms.clear();
         }
-        let mut base = Vec::new();
-        let mut stream = self.base.token_stream(text);
+        tokens.clear();
+        let mut stream = splitter.token_stream(text);
         while stream.advance() {
-            let mut t = stream.token().clone();
-            match self.terms.get(&t.text) {
-                Some(term) => t.text.clone_from(term),
+            let t = stream.token();
+            let term = match ids.get(t.text.as_str()) {
+                Some(&id) => id,
                 None => {
-                    let word = t.text.clone();
-                    stem(&stemmer, &mut t.text);
-                    if let Some(canonical) = self.synonyms.fold.get(&t.text) {
-                        t.text.clone_from(canonical);
-                    }
-                    self.terms.insert(word, t.text.clone());
+                    let stemmed = stemmer.stem(&t.text);
+                    let folded = synonyms.fold(&stemmed).to_string();
+                    intern(ids, terms, synonyms, &t.text, folded)
                 }
-            }
-            base.push(t);
+            };
+            tokens.push(Tok { term, from: t.offset_from, to: t.offset_to, position: t.position, span: 1 });
         }
-        VecTokenStream { tokens: stack_groups(&self.synonyms, base), next: 0 }
+        stack_groups(synonyms, ids, terms, tokens);
+        SynonymTokenStream { terms, tokens, next: 0, token: Token::default() }
     }
+}
+
+/// Numbers the term `text` and files it under `key` (a word, or a group token under itself:
+/// words never contain the group prefix's `:`).
+fn intern(ids: &mut FastMap<u32>, terms: &mut Vec<Term>, syn: &Synonyms, key: &str, text: String) -> u32 {
+    let id = terms.len() as u32;
+    terms.push(Term { starts_member: syn.members.contains_key(&text), text });
+    ids.insert(key.to_string(), id);
+    id
 }
 
 /// Inserts, after the first token of each synonym-member occurrence, a token for its group that
 /// spans the whole occurrence (same position, offsets of the first to the last word).
-fn stack_groups(syn: &Synonyms, base: Vec<Token>) -> Vec<Token> {
+fn stack_groups(syn: &Synonyms, ids: &mut FastMap<u32>, terms: &mut Vec<Term>, tokens: &mut Vec<Tok>) {
     // Find the occurrences first, then move the words into place: most texts have none.
-    let mut stacked: Vec<(usize, Token)> = Vec::new();
-    for (i, t) in base.iter().enumerate() {
-        let Some(candidates) = syn.members.get(&t.text) else { continue };
+    let mut stacked: Vec<(usize, Tok)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let term = &terms[t.term as usize];
+        if !term.starts_member {
+            continue;
+        }
+        let Some(candidates) = syn.members.get(&term.text) else { continue };
         let first = stacked.len();
         for m in candidates {
             let end = i + m.stems.len();
-            let matches = end <= base.len() && base[i..end].iter().zip(&m.stems).all(|(b, s)| &b.text == s);
-            if matches && !stacked[first..].iter().any(|(_, g)| g.text == m.group) {
-                let group = Token {
-                    offset_from: t.offset_from,
-                    offset_to: base[end - 1].offset_to,
-                    position: t.position,
-                    text: m.group.clone(),
-                    position_length: m.stems.len(),
-                };
-                stacked.push((i, group));
+            let matches = end <= tokens.len()
+                && tokens[i..end].iter().zip(&m.stems).all(|(b, s)| &terms[b.term as usize].text == s);
+            if !matches || stacked[first..].iter().any(|(_, g)| terms[g.term as usize].text == m.group) {
+                continue;
             }
+            let group = match ids.get(&m.group) {
+                Some(&id) => id,
+                None => intern(ids, terms, syn, &m.group, m.group.clone()),
+            };
+            let to = tokens[end - 1].to;
+            stacked.push((i, Tok { term: group, from: t.from, to, position: t.position, span: m.stems.len() }));
         }
     }
     if stacked.is_empty() {
-        return base;
+        return;
     }
-    let mut out = Vec::with_capacity(base.len() + stacked.len());
+    let words = std::mem::take(tokens);
+    tokens.reserve(words.len() + stacked.len());
     let mut groups = stacked.into_iter().peekable();
-    for (i, t) in base.into_iter().enumerate() {
-        out.push(t);
+    for (i, t) in words.into_iter().enumerate() {
+        tokens.push(t);
         while let Some((_, g)) = groups.next_if(|(at, _)| *at == i) {
-            out.push(g);
+            tokens.push(g);
         }
     }
-    out
 }
 
 /// One token of an analyzed query, with the word as typed.
@@ -235,5 +284,21 @@ mod tests {
                 ("hold".into(), 3, 1),
             ]
         );
+    }
+
+    #[test]
+    fn words_seen_before_analyze_the_same_in_any_case() {
+        let syn = Arc::new(Synonyms::parse("therapeutic alliance = working alliance\n").unwrap());
+        let mut a = analyzer(syn);
+        let got = |a: &mut TextAnalyzer, text: &str| -> Vec<(String, usize, usize)> {
+            analyze(a, text).into_iter().map(|t| (t.term, t.position, t.span)).collect()
+        };
+        let group = "syn:therapeut_allianc";
+        let first = got(&mut a, "Working alliance, WORKING ALLIANCE");
+        let expected_pair =
+            |at: usize| [("work".to_string(), at, 1), (group.to_string(), at, 2), ("allianc".to_string(), at + 1, 1)];
+        assert_eq!(first, [expected_pair(0), expected_pair(2)].concat());
+        // The same analyzer (and its word cache) on the next text.
+        assert_eq!(got(&mut a, "working Alliance"), expected_pair(0));
     }
 }

@@ -17,10 +17,10 @@
 
 use std::collections::HashMap;
 
-use crate::analyzer::{base_terms, Fnv};
+use crate::analyzer::base_terms;
 
 /// Looked up once per indexed word: a fast hasher matters.
-pub(crate) type FastMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<V> = HashMap<String, V, rustc_hash::FxBuildHasher>;
 
 /// A problem in the synonyms file, at a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,5 +1,6 @@
 //! Builds the index (native side): documents in, one packed blob and the text chunks out.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -20,38 +21,41 @@ const LIVE_WRITER_BYTES: usize = 20 << 20;
 /// A chunk of body texts is closed once it holds this many bytes (at a page boundary).
 const CHUNK_BYTES: usize = 12 * 1024;
 
-/// One section of one page, as the index sees it.
+/// One section of one page, as the index sees it. Texts are borrowed where they can be: a
+/// site's sections hold all of its text, and copying it costs a large site time and memory.
 #[derive(Debug, Clone, Default)]
-pub struct SectionDoc {
-    pub page_title: String,
+pub struct SectionDoc<'a> {
+    pub page_title: Cow<'a, str>,
     /// `None` for the page's first document (text before the first heading).
-    pub heading: Option<String>,
-    pub body: String,
-    pub summary: String,
-    pub kind: String,
-    pub kind_label: String,
+    pub heading: Option<Cow<'a, str>>,
+    pub body: Cow<'a, str>,
+    pub summary: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub kind_label: Cow<'a, str>,
     pub category: Vec<String>,
     pub tags: Vec<String>,
     pub aliases: Vec<String>,
     /// Root-relative URL with the section anchor (`factors/empathy.html#why-it-matters`).
-    pub url: String,
+    pub url: Cow<'a, str>,
 }
 
-/// The built index: the packed blob, the packed positions and the body-text chunks (each a
-/// JSON array of strings).
+/// The built index: the packed blob, the packed positions and the body texts, grouped in the
+/// chunks the browser loads for snippets.
 #[derive(Debug)]
-pub struct BuiltIndex {
+pub struct BuiltIndex<'a> {
     /// Everything a query needs except word positions (see [`crate::pack::split_positions`]).
     pub blob: Vec<u8>,
     /// Word positions, needed only for "quoted phrases" and loaded only then.
     pub positions: Vec<u8>,
-    /// Chunk files numbered from `first_chunk` on (0 for a whole index).
-    pub chunks: Vec<String>,
+    /// The body texts of chunk `first_chunk + i`, in slot order (borrowed from the documents:
+    /// the caller writes them out in whatever form it serves).
+    pub chunks: Vec<Vec<&'a str>>,
+    /// Number of the first chunk (0 for a whole index).
     pub first_chunk: usize,
 }
 
 /// Indexes `docs` (grouped by page, in page order) with `synonyms`.
-pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltIndex, SearchError> {
+pub fn build_index<'a>(docs: &'a [SectionDoc], synonyms: &Synonyms) -> Result<BuiltIndex<'a>, SearchError> {
     Ok(build(docs, synonyms)?.2)
 }
 
@@ -61,7 +65,10 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<BuiltInde
 /// are then joined in one index: indexing is the longest part of a build, and the rendering it
 /// runs beside is over long before it. Documents keep their order (first half, then second),
 /// so the index is the same on every build.
-fn build(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(Index, RamDirectory, BuiltIndex), SearchError> {
+fn build<'a>(
+    docs: &'a [SectionDoc],
+    synonyms: &Synonyms,
+) -> Result<(Index, RamDirectory, BuiltIndex<'a>), SearchError> {
     let (places, chunks) = chunk_texts(docs, 0);
     let half = half_at_page_boundary(docs);
     let (first, second) = std::thread::scope(|scope| {
@@ -155,7 +162,7 @@ pub struct LiveIndex {
 
 impl LiveIndex {
     /// Indexes `docs` like [`build_index`] and keeps the index open for updates.
-    pub fn new(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<(LiveIndex, BuiltIndex), SearchError> {
+    pub fn new<'a>(docs: &'a [SectionDoc], synonyms: &Synonyms) -> Result<(LiveIndex, BuiltIndex<'a>), SearchError> {
         let (index, dir, built) = build(docs, synonyms)?;
         // No merges: a merge running in the background could remove files while they are packed.
         let writer = index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?;
@@ -167,7 +174,7 @@ impl LiveIndex {
 
     /// Removes the sections of the pages at `removed` (URLs without anchor), adds `docs`, and
     /// returns the new blob with just the new chunk files.
-    pub fn update(&mut self, removed: &[String], docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
+    pub fn update<'a>(&mut self, removed: &[String], docs: &'a [SectionDoc]) -> Result<BuiltIndex<'a>, SearchError> {
         for page in removed {
             self.writer.delete_term(Term::from_field_text(self.fields.page, page));
         }
@@ -223,9 +230,9 @@ fn page_of(url: &str) -> &str {
     url.split('#').next().unwrap_or_default()
 }
 
-/// Assigns each document a (chunk, slot), chunks numbered from `first`, and returns the chunks
-/// as JSON arrays.
-fn chunk_texts(docs: &[SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<String>) {
+/// Assigns each document a (chunk, slot), chunks numbered from `first`, and returns the chunks'
+/// texts.
+fn chunk_texts<'a>(docs: &'a [SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<Vec<&'a str>>) {
     let mut places = Vec::with_capacity(docs.len());
     let mut chunks: Vec<Vec<&str>> = vec![Vec::new()];
     let mut size = 0;
@@ -245,8 +252,7 @@ fn chunk_texts(docs: &[SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<String>
     if docs.is_empty() {
         chunks.clear();
     }
-    let json = chunks.iter().map(|c| serde_json::to_string(c).unwrap_or_else(|_| "[]".into())).collect();
-    (places, json)
+    (places, chunks)
 }
 
 /// The index packed in two blobs: the main one with stand-ins for the positions files, and the

@@ -105,19 +105,19 @@ struct Fixture {
     chunks: Vec<Vec<String>>,
 }
 
-fn docs() -> Vec<SectionDoc> {
+fn docs() -> Vec<SectionDoc<'static>> {
     let mut out = Vec::new();
     for p in PAGES {
         for (heading, anchor, body) in p.sections {
             out.push(SectionDoc {
                 page_title: p.title.into(),
-                heading: (!heading.is_empty()).then(|| heading.to_string()),
-                body: body.to_string(),
+                heading: (!heading.is_empty()).then(|| (*heading).into()),
+                body: (*body).into(),
                 summary: p.summary.into(),
                 kind: p.kind.into(),
                 kind_label: p.kind.into(),
                 tags: p.tags.iter().map(|t| t.to_string()).collect(),
-                url: if anchor.is_empty() { p.url.into() } else { format!("{}#{anchor}", p.url) },
+                url: if anchor.is_empty() { p.url.into() } else { format!("{}#{anchor}", p.url).into() },
                 ..Default::default()
             });
         }
@@ -125,9 +125,14 @@ fn docs() -> Vec<SectionDoc> {
     out
 }
 
+fn owned(chunks: &[Vec<&str>]) -> Vec<Vec<String>> {
+    chunks.iter().map(|c| c.iter().map(|t| t.to_string()).collect()).collect()
+}
+
 fn fixture() -> Fixture {
-    let built = build_index(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
-    let chunks = built.chunks.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
+    let docs = docs();
+    let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let chunks = owned(&built.chunks);
     let mut engine = Engine::open(&built.blob).unwrap();
     engine.add_positions(&built.positions).unwrap();
     Fixture { engine, chunks }
@@ -299,9 +304,10 @@ fn scores_are_ordered_and_results_stable() {
 
 #[test]
 fn a_live_index_replaces_one_page_in_place() {
-    let (mut live, built) = LiveIndex::new(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
-    let mut chunks: Vec<Vec<String>> = built.chunks.iter().map(|c| serde_json::from_str(c).unwrap()).collect();
-    let hope = |body: &str| SectionDoc {
+    let docs = docs();
+    let (mut live, built) = LiveIndex::new(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let mut chunks = owned(&built.chunks);
+    let hope = |body: &'static str| SectionDoc {
         page_title: "Hope and expectancy".into(),
         body: body.into(),
         kind: "factor".into(),
@@ -313,7 +319,7 @@ fn a_live_index_replaces_one_page_in_place() {
     let before = live.segments();
     let update = live.update(&["factors/hope.html".into()], &edited).unwrap();
     assert_eq!(update.first_chunk, chunks.len(), "new texts go into new chunk files");
-    chunks.extend(update.chunks.iter().map(|c| serde_json::from_str::<Vec<String>>(c).unwrap()));
+    chunks.extend(owned(&update.chunks));
     assert_eq!(live.segments(), before + 1, "one update, one small segment");
 
     let f = Fixture { engine: Engine::open(&update.blob).unwrap(), chunks };
@@ -334,7 +340,8 @@ fn a_live_index_replaces_one_page_in_place() {
 
 #[test]
 fn positions_load_only_for_phrases() {
-    let built = build_index(&docs(), &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let docs = docs();
+    let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
     let mut engine = Engine::open(&built.blob).unwrap();
     let full = fixture();
     let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 10 };
