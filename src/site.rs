@@ -228,7 +228,7 @@ pub fn render_all(
     let mut files = pages?;
     let (search, index_files) = index.transpose().map_err(|ds| Error::Content(ds.into()))?.unwrap_or_default();
     files.extend(index_files);
-    watch.lap("search index (rest)");
+    watch.lap("finish search index");
     Ok(Rendered { site, tera, files, diagnostics: diags, search })
 }
 
