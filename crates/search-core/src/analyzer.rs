@@ -69,7 +69,7 @@ pub fn analyzer(synonyms: Arc<Synonyms>) -> TextAnalyzer {
     })
 }
 
-/// Runs the base analyzer, stems, folds spelling variants and stacks synonym-group tokens.
+/// Splits words, stems them, folds spelling variants and stacks synonym-group tokens.
 ///
 /// Indexing runs this over every word of the site, so it allocates nothing per word: each
 /// distinct word is analyzed once into a numbered term, and tokens are term numbers until the
