@@ -6,7 +6,7 @@ use std::sync::Arc;
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream,
-    Tokenizer,
+    Tokenizer, TokenizerManager,
 };
 
 use crate::synonyms::{FastMap, Synonyms};
@@ -57,9 +57,39 @@ pub(crate) fn base_terms(text: &str) -> Vec<String> {
     out
 }
 
-/// The full analyzer for `synonyms`, to register under [`crate::ANALYZER`].
+/// Which tokens an analyzer hands out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Words and the synonym-group tokens stacked over them: long fields, and every query.
+    WordsAndGroups,
+    /// Words only: short fields (titles, headings, aliases), whose length BM25 weighs and group
+    /// tokens would inflate ("Therapeutic alliance" would count three words to "Alliance
+    /// ruptures"' two, and rank below it for "alliance").
+    Words,
+    /// Group tokens only: the companion field of a `Words` field.
+    Groups,
+}
+
+/// The full analyzer for `synonyms` (words and groups), registered under [`crate::ANALYZER`].
 pub fn analyzer(synonyms: Arc<Synonyms>) -> TextAnalyzer {
+    analyzer_keeping(synonyms, Keep::WordsAndGroups)
+}
+
+/// Registers the three analyzers the schema names: [`crate::ANALYZER`], [`WORDS`], [`GROUPS`].
+pub(crate) fn register_all(tokenizers: &TokenizerManager, synonyms: &Arc<Synonyms>) {
+    tokenizers.register(crate::ANALYZER, analyzer(synonyms.clone()));
+    tokenizers.register(WORDS, analyzer_keeping(synonyms.clone(), Keep::Words));
+    tokenizers.register(GROUPS, analyzer_keeping(synonyms.clone(), Keep::Groups));
+}
+
+/// Name of the words-only analyzer.
+pub(crate) const WORDS: &str = "rapport_words";
+/// Name of the groups-only analyzer.
+pub(crate) const GROUPS: &str = "rapport_groups";
+
+fn analyzer_keeping(synonyms: Arc<Synonyms>, keep: Keep) -> TextAnalyzer {
     TextAnalyzer::from(SynonymTokenizer {
+        keep,
         splitter: word_splitter(),
         stemmer: WordStemmer::new(),
         synonyms,
@@ -76,6 +106,7 @@ pub fn analyzer(synonyms: Arc<Synonyms>) -> TextAnalyzer {
 /// stream hands them to tantivy through one reused [`Token`].
 #[derive(Clone)]
 struct SynonymTokenizer {
+    keep: Keep,
     splitter: TextAnalyzer,
     stemmer: WordStemmer,
     synonyms: Arc<Synonyms>,
@@ -94,6 +125,8 @@ struct Term {
     text: String,
     /// Some synonym group has a member starting with this stem.
     starts_member: bool,
+    /// A synonym group's token (not a word).
+    is_group: bool,
 }
 
 /// A token before it is handed out: its term's number in place of the text.
@@ -144,7 +177,7 @@ impl Tokenizer for SynonymTokenizer {
     type TokenStream<'a> = SynonymTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SynonymTokenStream<'a> {
-        let SynonymTokenizer { splitter, stemmer, synonyms, ids, terms, tokens } = self;
+        let SynonymTokenizer { keep, splitter, stemmer, synonyms, ids, terms, tokens } = self;
         if terms.len() > CACHE_MAX {
             ids.clear();
             terms.clear();
@@ -158,21 +191,33 @@ impl Tokenizer for SynonymTokenizer {
                 None => {
                     let stemmed = stemmer.stem(&t.text);
                     let folded = synonyms.fold(&stemmed).to_string();
-                    intern(ids, terms, synonyms, &t.text, folded)
+                    intern(ids, terms, synonyms, &t.text, folded, false)
                 }
             };
             tokens.push(Tok { term, from: t.offset_from, to: t.offset_to, position: t.position, span: 1 });
         }
-        stack_groups(synonyms, ids, terms, tokens);
+        if *keep != Keep::Words {
+            stack_groups(synonyms, ids, terms, tokens);
+        }
+        if *keep == Keep::Groups {
+            tokens.retain(|t| terms[t.term as usize].is_group);
+        }
         SynonymTokenStream { terms, tokens, next: 0, token: Token::default() }
     }
 }
 
 /// Numbers the term `text` and files it under `key` (a word, or a group token under itself:
 /// words never contain the group prefix's `:`).
-fn intern(ids: &mut FastMap<u32>, terms: &mut Vec<Term>, syn: &Synonyms, key: &str, text: String) -> u32 {
+fn intern(
+    ids: &mut FastMap<u32>,
+    terms: &mut Vec<Term>,
+    syn: &Synonyms,
+    key: &str,
+    text: String,
+    is_group: bool,
+) -> u32 {
     let id = terms.len() as u32;
-    terms.push(Term { starts_member: syn.members.contains_key(&text), text });
+    terms.push(Term { starts_member: !is_group && syn.members.contains_key(&text), text, is_group });
     ids.insert(key.to_string(), id);
     id
 }
@@ -198,7 +243,7 @@ fn stack_groups(syn: &Synonyms, ids: &mut FastMap<u32>, terms: &mut Vec<Term>, t
             }
             let group = match ids.get(&m.group) {
                 Some(&id) => id,
-                None => intern(ids, terms, syn, &m.group, m.group.clone()),
+                None => intern(ids, terms, syn, &m.group, m.group.clone(), true),
             };
             let to = tokens[end - 1].to;
             stacked.push((i, Tok { term: group, from: t.from, to, position: t.position, span: m.stems.len() }));

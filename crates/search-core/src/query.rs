@@ -9,6 +9,7 @@ use tantivy::{Searcher, Term};
 
 use crate::analyzer::{analyze, Analyzed};
 use crate::schema::Fields;
+use crate::synonyms::GROUP_PREFIX;
 
 /// Words of at least this many letters also match with one typo.
 const FUZZY_MIN_CHARS: usize = 5;
@@ -197,14 +198,11 @@ impl Builder<'_> {
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
     }
 
-    /// An exact term in every weighted field.
+    /// An exact term (a word or a group token) in every weighted field.
     fn term_everywhere(&self, term: &str, weight: f32) -> Box<dyn Query> {
-        let any = self
-            .fields
-            .weighted()
-            .into_iter()
-            .map(|(f, b)| (Occur::Should, boosted(term_query(f, term), b * weight)))
-            .collect();
+        let fields =
+            if term.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
+        let any = fields.into_iter().map(|(f, b)| (Occur::Should, boosted(term_query(f, term), b * weight))).collect();
         Box::new(BooleanQuery::new(any))
     }
 

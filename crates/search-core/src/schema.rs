@@ -2,6 +2,7 @@
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 
+use crate::analyzer::{GROUPS, WORDS};
 use crate::ANALYZER;
 
 /// Handles to every field of the schema.
@@ -15,6 +16,11 @@ pub(crate) struct Fields {
     /// Page title as shown in results (stored on every document).
     pub shown_title: Field,
     pub heading: Field,
+    /// Synonym-group tokens of the title, aliases and heading: those fields hold only words, so
+    /// that group tokens do not lengthen them (see [`crate::analyzer::Keep`]).
+    pub title_groups: Field,
+    pub aliases_groups: Field,
+    pub heading_groups: Field,
     /// Body text: indexed, never stored (the browser loads it lazily for snippets).
     pub body: Field,
     pub summary: Field,
@@ -32,11 +38,11 @@ pub(crate) struct Fields {
     pub slot: Field,
 }
 
-/// A text field analyzed by the Rapport analyzer; positions only where phrases need them.
-fn text(positions: bool, stored: bool) -> TextOptions {
+/// A text field analyzed by `analyzer`; positions only where phrases need them.
+fn text(analyzer: &str, positions: bool, stored: bool) -> TextOptions {
     let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
     let opts = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(record));
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record));
     if stored {
         opts.set_stored()
     } else {
@@ -47,15 +53,18 @@ fn text(positions: bool, stored: bool) -> TextOptions {
 /// The schema every Rapport index has.
 pub(crate) fn schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("title", text(true, false));
-    b.add_text_field("ptitle", text(false, false));
+    b.add_text_field("title", text(WORDS, true, false));
+    b.add_text_field("ptitle", text(ANALYZER, false, false));
     b.add_text_field("shown_title", STORED);
-    b.add_text_field("heading", text(true, true));
-    b.add_text_field("body", text(true, false));
-    b.add_text_field("summary", text(true, true));
-    b.add_text_field("aliases", text(true, false));
-    b.add_text_field("tags", text(false, false));
-    b.add_text_field("category", text(false, false));
+    b.add_text_field("heading", text(WORDS, true, true));
+    b.add_text_field("title_groups", text(GROUPS, false, false));
+    b.add_text_field("aliases_groups", text(GROUPS, false, false));
+    b.add_text_field("heading_groups", text(GROUPS, false, false));
+    b.add_text_field("body", text(ANALYZER, true, false));
+    b.add_text_field("summary", text(ANALYZER, true, true));
+    b.add_text_field("aliases", text(WORDS, true, false));
+    b.add_text_field("tags", text(ANALYZER, false, false));
+    b.add_text_field("category", text(ANALYZER, false, false));
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("kind_label", STORED);
     b.add_text_field("url", STORED);
@@ -74,6 +83,9 @@ impl Fields {
             ptitle: f("ptitle")?,
             shown_title: f("shown_title")?,
             heading: f("heading")?,
+            title_groups: f("title_groups")?,
+            aliases_groups: f("aliases_groups")?,
+            heading_groups: f("heading_groups")?,
             body: f("body")?,
             summary: f("summary")?,
             aliases: f("aliases")?,
@@ -100,6 +112,22 @@ impl Fields {
             (self.category, 1.5),
             (self.body, 1.0),
         ]
+    }
+
+    /// [`Fields::weighted`] for a synonym-group token: the title, aliases and heading keep
+    /// theirs in companion fields.
+    pub fn weighted_groups(&self) -> [(Field, f32); 8] {
+        let mut fields = self.weighted();
+        for (field, _) in &mut fields {
+            if *field == self.title {
+                *field = self.title_groups;
+            } else if *field == self.aliases {
+                *field = self.aliases_groups;
+            } else if *field == self.heading {
+                *field = self.heading_groups;
+            }
+        }
+        fields
     }
 
     /// True for fields indexed with positions (phrase queries).

@@ -10,7 +10,7 @@ use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Directory, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::schema::{schema, Fields};
-use crate::{analyzer, pack, SearchError, Synonyms, ANALYZER};
+use crate::{analyzer, pack, SearchError, Synonyms};
 
 /// Name of the synonyms file inside the packed index.
 pub(crate) const SYNONYMS_FILE: &str = "rapport-synonyms.txt";
@@ -107,7 +107,7 @@ fn segment(
 
 fn tokenizers(synonyms: &Synonyms) -> TokenizerManager {
     let tokenizers = TokenizerManager::default();
-    tokenizers.register(ANALYZER, analyzer(Arc::new(synonyms.clone())));
+    analyzer::register_all(&tokenizers, &Arc::new(synonyms.clone()));
     tokenizers
 }
 
@@ -198,7 +198,9 @@ impl LiveIndex {
 fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.shown_title, &d.page_title);
-    doc.add_text(f.heading, d.heading.as_deref().unwrap_or(""));
+    let heading = d.heading.as_deref().unwrap_or("");
+    doc.add_text(f.heading, heading);
+    doc.add_text(f.heading_groups, heading);
     doc.add_text(f.body, &d.body);
     doc.add_text(f.kind, &d.kind);
     doc.add_text(f.kind_label, &d.kind_label);
@@ -212,9 +214,11 @@ fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocumen
     }
     // Page-level fields go on the page's first document only: one strong match per page.
     doc.add_text(f.title, &d.page_title);
+    doc.add_text(f.title_groups, &d.page_title);
     doc.add_text(f.summary, &d.summary);
     for v in &d.aliases {
         doc.add_text(f.aliases, v);
+        doc.add_text(f.aliases_groups, v);
     }
     for v in &d.tags {
         doc.add_text(f.tags, v);

@@ -238,6 +238,40 @@ fn synonyms_match_each_other() {
 }
 
 #[test]
+fn synonym_groups_do_not_lengthen_titles() {
+    // "Therapeutic alliance" is a synonym-group member, "Alliance ruptures" is not. Were the
+    // group token counted in the title's length, BM25 would rank the rupture page first,
+    // although only the alliance page also mentions the word in its text.
+    let page = |title: String, body: &'static str, url: String| SectionDoc {
+        page_title: title.into(),
+        body: body.into(),
+        kind: "factor".into(),
+        kind_label: "Factor".into(),
+        url: url.into(),
+        ..Default::default()
+    };
+    let mut docs = vec![
+        page("Alliance ruptures".into(), "Strains in the collaboration, and their repair.", "ruptures.html".into()),
+        page(
+            "Therapeutic alliance".into(),
+            "Over the first weeks of meeting, client and therapist slowly build an alliance by agreeing what to \
+             work on, how to work on it, and by coming to trust each other.",
+            "alliance.html".into(),
+        ),
+    ];
+    docs.extend((0..8).map(|i| page(format!("Page {i}"), "Client and therapist meet.", format!("p{i}.html"))));
+    let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
+    let engine = Engine::open(&built.blob).unwrap();
+    let urls = |q: &str| -> Vec<String> {
+        let p = SearchParams { query: q.into(), kind: None, limit: 10 };
+        engine.search(&p).unwrap().into_iter().map(|h| h.url).collect()
+    };
+    assert_eq!(urls("alliance"), ["alliance.html", "ruptures.html"]);
+    // The title still matches through its group: another member finds it first.
+    assert_eq!(urls("working alliance").first().map(String::as_str), Some("alliance.html"));
+}
+
+#[test]
 fn kind_filter() {
     let f = fixture();
     let hits = f.search_kind("alliance", Some("technique"));
