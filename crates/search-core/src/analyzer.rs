@@ -1,5 +1,6 @@
 //! The one text analyzer, used for every text field at index time and for every query:
 //! words -> lower case -> ASCII folding -> English stem -> spelling folding -> synonym groups.
+//! Short fields use it split in two (words only, and groups only: see [`Keep`]).
 
 use std::sync::Arc;
 
