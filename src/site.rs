@@ -238,14 +238,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut watch = Stopwatch::new();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
-    let mut staging = None;
+    let mut staging = output::Staging::create(&out_dir)?;
     let r = render_all(opts, &mut watch, false, |pages| {
-        let mut s = output::Staging::create(&out_dir)?;
-        s.write(&pages)?;
-        staging = Some(s);
+        staging.write(&pages)?;
         Ok(Vec::new())
     })?;
-    let mut staging = staging.map_or_else(|| output::Staging::create(&out_dir), Ok)?;
     staging.write(&r.files)?;
     let file_count = staging.swap()?;
     watch.lap("write search index and swap");

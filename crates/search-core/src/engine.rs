@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::directory::RamDirectory;
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize, ValueDeserializer, ValueVisitor,
 };
@@ -18,7 +18,7 @@ use tantivy::{Directory, DocAddress, Index, IndexReader, ReloadPolicy, Term};
 use crate::query::{Builder, Plan};
 use crate::schema::Fields;
 use crate::writer::SYNONYMS_FILE;
-use crate::{analyzer, pack, SearchError, Synonyms, ANALYZER, SNIPPET_CHARS};
+use crate::{analyzer, pack, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.
 const MAX_PER_PAGE: usize = 2;
@@ -65,6 +65,8 @@ pub struct Engine {
     dir: RamDirectory,
     reader: IndexReader,
     fields: Fields,
+    synonyms: Arc<Synonyms>,
+    /// The query analyzer (words and synonym groups).
     analyzer: TextAnalyzer,
     /// False while the positions files are zero-filled stand-ins (see [`Engine::add_positions`]).
     positions: bool,
@@ -92,16 +94,18 @@ impl Engine {
         }
         let synonyms =
             Synonyms::parse(&synonyms_text).map_err(|errs| SearchError::BadPack(format!("synonyms: {}", errs[0])))?;
-        let analyzer = analyzer(Arc::new(synonyms));
-        let (reader, fields) = open_reader(&dir, &analyzer)?;
-        Ok(Engine { dir, reader, fields, analyzer, positions })
+        let synonyms = Arc::new(synonyms);
+        let analyzer = analyzer(synonyms.clone());
+        let (reader, fields) = open_reader(&dir, &synonyms)?;
+        Ok(Engine { dir, reader, fields, synonyms, analyzer, positions })
     }
 
     /// True when `query` has a "quoted phrase" and the positions it needs are not loaded yet:
     /// load `positions.bin` and pass it to [`Engine::add_positions`] before searching.
     pub fn needs_positions(&self, query: &str) -> bool {
-        let searcher = self.reader.searcher();
-        self.plan(&searcher, query, None).is_some_and(|p| p.needs_positions)
+        // Decided from the query text alone: building the whole query (completions and all)
+        // here would do it twice on every keystroke.
+        !self.positions && crate::query::has_phrase(&mut self.analyzer.clone(), query)
     }
 
     /// Adds the word positions (`positions.bin`), so that phrase queries can run.
@@ -109,7 +113,7 @@ impl Engine {
         for (name, bytes) in pack::unpack(blob)? {
             write(&self.dir, &name, bytes)?;
         }
-        let (reader, fields) = open_reader(&self.dir, &self.analyzer)?;
+        let (reader, fields) = open_reader(&self.dir, &self.synonyms)?;
         self.reader = reader;
         self.fields = fields;
         self.positions = true;
@@ -209,20 +213,21 @@ impl Engine {
         out
     }
 
-    /// Body and summary words within one edit of each of `words`.
+    /// Body and summary words within one edit of each of `words`: the terms their typo-tolerant
+    /// queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
     fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[String]) -> Vec<String> {
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let builder = LevenshteinAutomatonBuilder::new(1, true);
-        let dfas: Vec<_> = words.iter().map(|w| builder.build_dfa(w)).collect();
         let mut out = Vec::new();
         for field in [self.fields.body, self.fields.summary] {
-            let mut all = Vec::new();
-            crate::query::collect_prefixed(searcher, field, "", &mut all);
-            for (_, term) in all {
-                if dfas.iter().any(|d| matches!(d.eval(term.as_bytes()), Distance::Exact(_))) {
-                    out.push(term);
+            for w in words {
+                let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(field, w), 1, true).automaton() else {
+                    continue;
+                };
+                for reader in searcher.segment_readers() {
+                    let Ok(inverted) = reader.inverted_index(field) else { continue };
+                    let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };
+                    while terms.advance() {
+                        out.extend(std::str::from_utf8(terms.key()).ok().map(str::to_string));
+                    }
                 }
             }
         }
@@ -234,10 +239,10 @@ fn write(dir: &RamDirectory, name: &str, bytes: &[u8]) -> Result<(), SearchError
     dir.atomic_write(std::path::Path::new(name), bytes).map_err(|e| SearchError::BadPack(format!("{name}: {e}")))
 }
 
-/// Opens the index in `dir` with the analyzer registered.
-fn open_reader(dir: &RamDirectory, analyzer: &TextAnalyzer) -> Result<(IndexReader, Fields), SearchError> {
+/// Opens the index in `dir` with the analyzers it was built with registered.
+fn open_reader(dir: &RamDirectory, synonyms: &Arc<Synonyms>) -> Result<(IndexReader, Fields), SearchError> {
     let index = Index::open(dir.clone())?;
-    index.tokenizers().register(ANALYZER, analyzer.clone());
+    analyzer::register_all(index.tokenizers(), synonyms);
     let fields = Fields::of(&index.schema())?;
     // Manual reload: the index never changes once opened, and watching would need threads.
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

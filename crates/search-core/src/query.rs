@@ -59,6 +59,15 @@ pub(crate) fn split_units(query: &str) -> Vec<Unit> {
     units
 }
 
+/// True when `query` has a "quoted phrase" of two or more words: only those need word
+/// positions (a one-word phrase is a plain term).
+pub(crate) fn has_phrase(analyzer: &mut TextAnalyzer, query: &str) -> bool {
+    split_units(query).into_iter().any(|u| match u {
+        Unit::Phrase(text) => analyze(analyzer, &text).iter().filter(|t| !t.is_group).count() > 1,
+        Unit::Words { .. } => false,
+    })
+}
+
 /// A built query and the terms its snippets should highlight.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
