@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream,
-    Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use crate::synonyms::{FastMap, Synonyms};
@@ -15,9 +14,44 @@ use crate::synonyms::{FastMap, Synonyms};
 /// Words longer than this are not indexed (base64 blobs, URLs run together).
 const MAX_WORD: usize = 40;
 
-/// The words of a text, as written; each is then normalized by [`WordStemmer`].
-fn word_splitter() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)).build()
+/// The words of `text` as `(from, to, position)`: exactly the tokens of tantivy's
+/// `SimpleTokenizer` (runs of alphanumeric characters, numbered in order) after
+/// `RemoveLongFilter::limit(MAX_WORD)` (which drops a word but not its position).
+///
+/// Indexing splits every word of the site; tantivy's tokenizer copies each word into a fresh
+/// token text char by char, where this hands out offsets into `text` and steps over ASCII bytes.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut position = 0;
+    std::iter::from_fn(move || loop {
+        let from = next_boundary(text, bytes, at, false)?;
+        let to = next_boundary(text, bytes, from, true).unwrap_or(bytes.len());
+        at = to;
+        position += 1;
+        if to - from < MAX_WORD {
+            return Some((from, to, position - 1));
+        }
+    })
+}
+
+/// The first byte index at or after `at` that starts an alphanumeric character (or, with
+/// `outside`, one that does not).
+fn next_boundary(text: &str, bytes: &[u8], mut at: usize, outside: bool) -> Option<usize> {
+    while at < bytes.len() {
+        let b = bytes[at];
+        let (alnum, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[at..].chars().next()?;
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if alnum != outside {
+            return Some(at);
+        }
+        at += len;
+    }
+    None
 }
 
 /// Turns one word as written into its stem: lower case, ASCII folding, Snowball English.
@@ -49,13 +83,7 @@ impl WordStemmer {
 /// The stems of `text` (no synonyms): what synonym members are matched against.
 pub(crate) fn base_terms(text: &str) -> Vec<String> {
     let mut stemmer = WordStemmer::new();
-    let mut splitter = word_splitter();
-    let mut stream = splitter.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stemmer.stem(&stream.token().text));
-    }
-    out
+    words(text).map(|(from, to, _)| stemmer.stem(&text[from..to])).collect()
 }
 
 /// Which tokens an analyzer hands out.
@@ -91,7 +119,6 @@ pub(crate) const GROUPS: &str = "rapport_groups";
 fn analyzer_keeping(synonyms: Arc<Synonyms>, keep: Keep) -> TextAnalyzer {
     TextAnalyzer::from(SynonymTokenizer {
         keep,
-        splitter: word_splitter(),
         stemmer: WordStemmer::new(),
         synonyms,
         ids: FastMap::default(),
@@ -108,7 +135,6 @@ fn analyzer_keeping(synonyms: Arc<Synonyms>, keep: Keep) -> TextAnalyzer {
 #[derive(Clone)]
 struct SynonymTokenizer {
     keep: Keep,
-    splitter: TextAnalyzer,
     stemmer: WordStemmer,
     synonyms: Arc<Synonyms>,
     /// Word as written, or group token -> its number in `terms`. Text repeats its words a lot
@@ -178,24 +204,23 @@ impl Tokenizer for SynonymTokenizer {
     type TokenStream<'a> = SynonymTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SynonymTokenStream<'a> {
-        let SynonymTokenizer { keep, splitter, stemmer, synonyms, ids, terms, tokens } = self;
+        let SynonymTokenizer { keep, stemmer, synonyms, ids, terms, tokens } = self;
         if terms.len() > CACHE_MAX {
             ids.clear();
             terms.clear();
         }
         tokens.clear();
-        let mut stream = splitter.token_stream(text);
-        while stream.advance() {
-            let t = stream.token();
-            let term = match ids.get(t.text.as_str()) {
+        for (from, to, position) in words(text) {
+            let word = &text[from..to];
+            let term = match ids.get(word) {
                 Some(&id) => id,
                 None => {
-                    let stemmed = stemmer.stem(&t.text);
+                    let stemmed = stemmer.stem(word);
                     let folded = synonyms.fold(&stemmed).to_string();
-                    intern(ids, terms, synonyms, &t.text, folded, false)
+                    intern(ids, terms, synonyms, word, folded, false)
                 }
             };
-            tokens.push(Tok { term, from: t.offset_from, to: t.offset_to, position: t.position, span: 1 });
+            tokens.push(Tok { term, from, to, position, span: 1 });
         }
         if *keep != Keep::Words {
             stack_groups(synonyms, ids, terms, tokens);
@@ -301,6 +326,41 @@ mod tests {
     fn terms(syn: &str, text: &str) -> Vec<(String, usize, usize)> {
         let mut a = analyzer(Arc::new(Synonyms::parse(syn).unwrap()));
         analyze(&mut a, text).into_iter().map(|t| (t.term, t.position, t.span)).collect()
+    }
+
+    /// Words as tantivy's own `SimpleTokenizer` and `RemoveLongFilter` split them.
+    fn tantivy_words(text: &str) -> Vec<(usize, usize, usize)> {
+        use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
+        let mut a = TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(MAX_WORD)).build();
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.offset_from, t.offset_to, t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn splits_words_exactly_like_tantivy_simple_tokenizer() {
+        let pieces: Vec<&str> =
+            "Hello|,| |world|!|naïve|café|123|abc|_|don't|\u{a0}|—|ÉÉ|日本語|e\u{301}|🙂|\t\n|x|Ωmega|٣|ß|-|[[link]]"
+                .split('|')
+                .collect();
+        // Every run of three pieces, alone and before a word near the length limit (in bytes).
+        let mut texts: Vec<String> =
+            vec![String::new(), "a".repeat(39), "b".repeat(40), "é".repeat(20), "é".repeat(19)];
+        for a in &pieces {
+            for b in &pieces {
+                for c in &pieces {
+                    texts.push(format!("{a}{b}{c}"));
+                    texts.push(format!("{a} {b}{c}{}", "z".repeat(38)));
+                }
+            }
+        }
+        for text in &texts {
+            assert_eq!(words(text).collect::<Vec<_>>(), tantivy_words(text), "{text:?}");
+        }
     }
 
     #[test]
