@@ -67,13 +67,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
 
-/// Writes every file into a fresh staging folder beside `out`, then swaps it in. Returns the file count.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<usize, Error> {
-    let mut staging = Staging::create(out)?;
-    staging.write(files)?;
-    staging.swap()
-}
-
 /// A build's output under construction in a folder beside `out`, swapped in only once complete
 /// (the previous output stays untouched until then). Dropped unswapped, it is removed.
 pub struct Staging {
@@ -185,10 +178,15 @@ mod tests {
         assert!(check_output_dir(dir.path(), &out).is_err());
         std::fs::remove_file(out.join("keep.txt")).unwrap();
         let files = vec![OutputFile { path: "a/index.html".into(), bytes: b"x".to_vec() }];
-        write_site(&out, &files).unwrap();
+        let write_site = |files: &[OutputFile]| {
+            let mut staging = Staging::create(&out).unwrap();
+            staging.write(files).unwrap();
+            staging.swap().unwrap()
+        };
+        assert_eq!(write_site(&files), 1);
         assert!(out.join(MARKER).exists());
         assert!(check_output_dir(dir.path(), &out).is_ok());
-        write_site(&out, &files).unwrap();
+        write_site(&files);
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "x");
     }
 }

@@ -217,11 +217,13 @@ impl Engine {
     /// queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
     fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[String]) -> Vec<String> {
         let mut out = Vec::new();
-        for field in [self.fields.body, self.fields.summary] {
-            for w in words {
-                let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(field, w), 1, true).automaton() else {
-                    continue;
-                };
+        for w in words {
+            // The automaton depends on the word only, not on the field the term names.
+            let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), 1, true).automaton()
+            else {
+                continue;
+            };
+            for field in [self.fields.body, self.fields.summary] {
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
                     let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };
