@@ -15,8 +15,10 @@ use syn::visit::Visit;
 /// Longest source file allowed, in lines.
 const MAX_LINES: usize = 500;
 
-/// Files every layer may use: they hold no stage logic.
-const FOUNDATION: &[&str] = &["src/diagnostics.rs", "src/error.rs"];
+/// Files every layer may use, the model included: they import nothing but each other.
+/// `content/frontmatter.rs` is the parsed front matter (YAML with its positions) that a model
+/// `Page` keeps; it stays beside the parser that fills it.
+const FOUNDATION: &[&str] = &["src/diagnostics.rs", "src/error.rs", "src/content/frontmatter.rs"];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -295,12 +297,14 @@ fn the_model_imports_no_stage() {
     let krate = CrateSources::read(&manifest_dir(), "src");
     let mut problems = Vec::new();
     for (file, targets) in krate.edges() {
-        if !file.starts_with("src/model/") {
+        if !file.starts_with("src/model/") && !FOUNDATION.contains(&file.as_str()) {
             continue;
         }
         for t in targets {
-            if !t.starts_with("src/model/") && !FOUNDATION.contains(&t.as_str()) {
-                problems.push(format!("{file} imports {t}, which is not in the model"));
+            let allowed =
+                FOUNDATION.contains(&t.as_str()) || (file.starts_with("src/model/") && t.starts_with("src/model/"));
+            if !allowed {
+                problems.push(format!("{file} imports {t}, which is not in the model or the foundation"));
             }
         }
     }
