@@ -292,38 +292,33 @@ fn no_import_cycle_between_files() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The problems `breaks(file, imported)` finds among the main crate's edges.
+fn layer_problems(breaks: impl Fn(&str, &str) -> Option<String>) -> Vec<String> {
+    let edges = CrateSources::read(&manifest_dir(), "src").edges();
+    edges
+        .iter()
+        .flat_map(|(file, targets)| targets.iter().filter_map(|t| breaks(file, t)).collect::<Vec<_>>())
+        .collect()
+}
+
 #[test]
 fn the_model_imports_no_stage() {
-    let krate = CrateSources::read(&manifest_dir(), "src");
-    let mut problems = Vec::new();
-    for (file, targets) in krate.edges() {
-        if !file.starts_with("src/model/") && !FOUNDATION.contains(&file.as_str()) {
-            continue;
-        }
-        for t in targets {
-            let allowed =
-                FOUNDATION.contains(&t.as_str()) || (file.starts_with("src/model/") && t.starts_with("src/model/"));
-            if !allowed {
-                problems.push(format!("{file} imports {t}, which is not in the model or the foundation"));
-            }
-        }
-    }
+    let problems = layer_problems(|file, t| {
+        let model = |f: &str| f.starts_with("src/model/");
+        let checked = model(file) || FOUNDATION.contains(&file);
+        let allowed = FOUNDATION.contains(&t) || (model(file) && model(t));
+        (checked && !allowed).then(|| format!("{file} imports {t}, which is not in the model or the foundation"))
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn only_serve_reaches_up_into_the_pipeline() {
-    let krate = CrateSources::read(&manifest_dir(), "src");
-    let mut problems = Vec::new();
-    for (file, targets) in krate.edges() {
+    let problems = layer_problems(|file, t| {
         let front_end = file == "src/lib.rs" || file.starts_with("src/serve/");
-        for t in targets {
-            let above = t == "src/pipeline.rs" || t.starts_with("src/serve/");
-            if above && !front_end && !file.starts_with("src/serve/") {
-                problems.push(format!("{file} imports {t}, which sits above it"));
-            }
-        }
-    }
+        let above = t == "src/pipeline.rs" || t.starts_with("src/serve/");
+        (above && !front_end).then(|| format!("{file} imports {t}, which sits above it"))
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
