@@ -10,6 +10,7 @@ use crate::diagnostics::did_you_mean;
 use crate::model::quiz::{normalize_answer, Answer, Markdown, QType};
 
 impl Item<'_> {
+    /// The answer of a question of type `t`.
     pub(super) fn answer(&mut self, t: QType) -> Option<Answer> {
         match t {
             QType::Single => self.single(),
@@ -56,6 +57,7 @@ impl Item<'_> {
         Some((key, values))
     }
 
+    /// Reports a missing answer field.
     pub(super) fn no_answer(&mut self, help: String) {
         let pos = ["answer", "answers"]
             .into_iter()
@@ -88,6 +90,7 @@ impl Item<'_> {
         None
     }
 
+    /// A single-choice answer: options and the one correct option.
     pub(super) fn single(&mut self) -> Option<Answer> {
         let options = self.distinct_list("options", "option", 2);
         self.options.clone_from(&options);
@@ -118,6 +121,7 @@ impl Item<'_> {
         }
     }
 
+    /// A multiple-choice answer: options and the correct ones.
     pub(super) fn multiple(&mut self) -> Option<Answer> {
         let options = self.distinct_list("options", "option", 2);
         self.options.clone_from(&options);
@@ -155,6 +159,7 @@ impl Item<'_> {
         ok.then_some(Answer::Multiple { options, correct })
     }
 
+    /// A true/false answer.
     pub(super) fn truefalse(&mut self) -> Option<Answer> {
         let help = "add `answer: true` or `answer: false`".to_string();
         match self.get("answer").cloned() {
@@ -175,6 +180,7 @@ impl Item<'_> {
         }
     }
 
+    /// A short answer: accepted answers and an optional pattern.
     pub(super) fn short(&mut self) -> Option<Answer> {
         let pattern = self.pattern();
         let help = "add `answers: [...]` with the accepted answers".to_string();
@@ -225,6 +231,7 @@ impl Item<'_> {
         Some(Some(p))
     }
 
+    /// A matching answer: left items paired with right ones.
     pub(super) fn matching(&mut self) -> Option<Answer> {
         let left = self.distinct_list("left", "item", 2);
         let right = self.distinct_list("right", "item", 2);
@@ -247,6 +254,7 @@ impl Item<'_> {
         Some(Answer::Matching { left, right })
     }
 
+    /// An ordering answer: the steps in order.
     pub(super) fn ordering(&mut self) -> Option<Vec<String>> {
         if self.get("steps").is_none() {
             let pos = self.item_pos();

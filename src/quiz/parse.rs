@@ -60,10 +60,12 @@ pub(super) struct Item<'a> {
 }
 
 impl Item<'_> {
+    /// The page holding the question.
     pub(super) fn page(&self) -> &Page {
         &self.pages[self.pi]
     }
 
+    /// Front matter path of `key` in this question.
     pub(super) fn path<'k>(&self, key: &'k str) -> [Seg<'k>; 3] {
         [Seg::Key("quiz"), Seg::Index(self.index), Seg::Key(key)]
     }
@@ -102,6 +104,7 @@ impl Item<'_> {
         nth_text(fm, &base, text, earlier_same)
     }
 
+    /// Records a located diagnostic.
     pub(super) fn push(
         &mut self,
         severity: Severity,
@@ -119,14 +122,17 @@ impl Item<'_> {
         self.diags.push(d);
     }
 
+    /// Records a located error.
     pub(super) fn error(&mut self, pos: (usize, usize), len: usize, msg: String, help: Option<String>) {
         self.push(Severity::Error, pos, len, msg, help);
     }
 
+    /// Records a located warning.
     pub(super) fn warn(&mut self, pos: (usize, usize), len: usize, msg: String, help: Option<String>) {
         self.push(Severity::Warning, pos, len, msg, help);
     }
 
+    /// The raw value of `key`, if present.
     pub(super) fn get(&self, key: &str) -> Option<&Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
@@ -216,6 +222,7 @@ impl Item<'_> {
         })
     }
 
+    /// The checked `type`.
     pub(super) fn qtype(&mut self) -> Option<QType> {
         let names: Vec<&str> = QType::ALL.iter().map(|t| t.name()).collect();
         let Some(name) = self.text("type") else {
@@ -267,6 +274,7 @@ impl Item<'_> {
         }
     }
 
+    /// The required `prompt`, analysed as Markdown.
     pub(super) fn prompt(&mut self) -> Option<Markdown> {
         match self.text("prompt") {
             Some(p) if !p.trim().is_empty() => Some(self.markdown(&self.path("prompt"), p)),
@@ -285,6 +293,7 @@ impl Item<'_> {
         }
     }
 
+    /// An optional Markdown field, analysed with its links resolved.
     pub(super) fn markdown_field(&mut self, key: &str) -> Option<Markdown> {
         let text = self.text(key)?;
         if text.trim().is_empty() {
@@ -313,6 +322,7 @@ impl Item<'_> {
         Markdown { source, links }
     }
 
+    /// The optional `difficulty`, one of easy, medium, hard.
     pub(super) fn difficulty(&mut self) -> Option<String> {
         let d = self.text("difficulty")?;
         if DIFFICULTIES.contains(&d.as_str()) {
@@ -353,6 +363,7 @@ impl Item<'_> {
         out
     }
 
+    /// The explicit id, checked, or the id derived from type and prompt.
     pub(super) fn id(&mut self, qtype: Option<QType>, prompt: Option<&Markdown>) -> Option<String> {
         if let Some(id) = self.text("id") {
             if is_valid_id(&id) {

@@ -185,6 +185,7 @@ fn client_pages(l: &Linker, questions: &[&Question]) -> Map<String, Value> {
     out
 }
 
+/// Display label of a kind field's value (the practice page's category filter).
 pub fn category_label(site: &Site, kind: &str, value: &str) -> String {
     site.config
         .kind(kind)
@@ -316,10 +317,12 @@ pub fn course_modules(site: &Site, i: usize) -> Option<Vec<usize>> {
     site.graph.relations.get(i)?.iter().find(|r| r.ordered).map(|r| r.targets.clone())
 }
 
+/// Does the course or any of its modules carry questions?
 pub fn has_questions(site: &Site, course: usize, modules: &[usize]) -> bool {
     modules.iter().chain([&course]).any(|&m| !site.quizzes.by_page[m].is_empty())
 }
 
+/// Output file of a course's printable quiz sheet.
 pub fn sheet_path(site: &Site, course: usize) -> String {
     format!("quiz/sheet-{}.html", site.pages[course].slug)
 }

@@ -56,6 +56,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// Indexes tags, course modules and kind counts of `site` once for every page.
     pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
         let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, p) in site.pages.iter().enumerate() {
@@ -79,6 +80,7 @@ impl<'a> Renderer<'a> {
         Renderer { site, tera, kind_counts, tags, courses }
     }
 
+    /// Page `i` as a link from the file at `from`.
     pub fn page_ref(&self, from: &str, i: usize) -> PageRef {
         let p = &self.site.pages[i];
         PageRef {
@@ -90,6 +92,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Page indices sorted by weight, then title.
     pub fn sorted(&self, mut v: Vec<usize>) -> Vec<usize> {
         let pages = &self.site.pages;
         v.sort_by(|&a, &b| (pages[a].weight, &pages[a].title).cmp(&(pages[b].weight, &pages[b].title)));
@@ -152,6 +155,7 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile { path, bytes: html.into_bytes() })
     }
 
+    /// Link path of a tag's page.
     pub fn tag_path(&self, tag: &str) -> String {
         self.site.link_path(&format!("tags/{}.html", slugify(tag)))
     }

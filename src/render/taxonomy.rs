@@ -6,6 +6,7 @@ use super::list::paginate;
 use super::renderer::{PageRef, Renderer, TagRef};
 use crate::links::relative;
 
+/// The list of every tag with its page count.
 pub(super) fn tags_job(r: &Renderer) -> (String, String, Context) {
     let path = r.site.link_path("tags/index.html");
     let mut ctx = r.base_context(&path, "Tags", None);

@@ -57,11 +57,13 @@ pub(crate) struct WordStemmer {
 }
 
 impl WordStemmer {
+    /// A stemmer for English.
     pub(crate) fn new() -> Self {
         let normalizer = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter);
         WordStemmer { normalizer: normalizer.build(), snowball: Stemmer::new(Algorithm::English) }
     }
 
+    /// The stem of one word as written.
     pub(crate) fn stem(&mut self, word: &str) -> String {
         let mut stream = self.normalizer.token_stream(word);
         let w = if stream.advance() { std::mem::take(&mut stream.token_mut().text) } else { String::new() };
