@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_yaml::{Mapping, Value};
 
-use super::parse::{scalar_text, Item};
+use super::item::{scalar_text, Item};
 use crate::content::frontmatter::{describe, Seg};
 use crate::diagnostics::did_you_mean;
 use crate::model::quiz::{normalize_answer, Answer, Markdown, QType};

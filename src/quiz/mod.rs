@@ -4,6 +4,7 @@
 //! sheet pages, and the question bank script. Exports live in `crate::export`.
 
 mod answers;
+mod item;
 mod pages;
 mod parse;
 pub mod view;
