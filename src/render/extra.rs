@@ -6,6 +6,29 @@ use tera::Context;
 use super::renderer::{kind_index_path, PageRef, Renderer};
 use super::theme::escape_html;
 use crate::links::relative;
+use crate::model::output::ExtraPage;
+
+/// The home page when content/index.md is absent.
+pub(super) fn home_job(r: &Renderer) -> (String, String, Context) {
+    let path = "index.html".to_string();
+    let mut ctx = r.base_context(&path, &r.site.config.title, None);
+    home_extras(r, &path, &mut ctx);
+    (path, "home.html".to_string(), ctx)
+}
+
+/// The 404 page.
+pub(super) fn not_found_job(r: &Renderer) -> (String, String, Context) {
+    let path = "404.html".to_string();
+    let ctx = r.base_context(&path, "Page not found", None);
+    (path, "404.html".to_string(), ctx)
+}
+
+/// A page another stage asked for, with its data as `extra`.
+pub(super) fn extra_job(r: &Renderer, e: &ExtraPage) -> (String, String, Context) {
+    let mut ctx = r.base_context(&e.path, &e.title, None);
+    ctx.insert("extra", &e.extra);
+    (e.path.clone(), e.template.clone(), ctx)
+}
 
 /// What the home page lists: kinds with counts, courses, the question count.
 pub(super) fn home_extras(r: &Renderer, path: &str, ctx: &mut Context) {

@@ -103,22 +103,9 @@ fn render_one(r: &Renderer, job: &Job) -> Result<Vec<OutputFile>, Diagnostic> {
         Job::Tag(t) => return taxonomy::tag_jobs(r, t).into_iter().map(|(p, t, c)| r.fill(p, &t, &c)).collect(),
         Job::Page(i) => page::page_job(r, *i),
         Job::Tags => taxonomy::tags_job(r),
-        Job::Home => {
-            let path = "index.html".to_string();
-            let mut ctx = r.base_context(&path, &r.site.config.title, None);
-            extra::home_extras(r, &path, &mut ctx);
-            (path, "home.html".to_string(), ctx)
-        }
-        Job::NotFound => {
-            let path = "404.html".to_string();
-            let ctx = r.base_context(&path, "Page not found", None);
-            (path, "404.html".to_string(), ctx)
-        }
-        Job::Extra(e) => {
-            let mut ctx = r.base_context(&e.path, &e.title, None);
-            ctx.insert("extra", &e.extra);
-            (e.path.clone(), e.template.clone(), ctx)
-        }
+        Job::Home => extra::home_job(r),
+        Job::NotFound => extra::not_found_job(r),
+        Job::Extra(e) => extra::extra_job(r, e),
     };
     let (path, template, ctx) = one;
     Ok(vec![r.fill(path, &template, &ctx)?])
