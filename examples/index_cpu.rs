@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let root = args.next().ok_or("usage: index_cpu DIR [RUNS]")?;
     let runs: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
-    let (site, _) = rapport::Site::load(&rapport::BuildOptions::at(root))?;
+    let (site, _) = rapport::load(&rapport::BuildOptions::at(root))?;
     let (mut wall, mut cpu) = (f64::MAX, f64::MAX);
     let mut bytes = 0;
     for _ in 0..runs {

@@ -5,28 +5,13 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
-use crate::content::page::{slugify, Page, SlugRef};
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::markdown::{Link, LinkKind, Resolved};
-
-/// A resolved link target: a page and maybe a heading on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target<'a> {
-    pub page: usize,
-    pub anchor: Option<&'a str>,
-}
-
-/// A typed relation of one page, resolved.
-#[derive(Debug, Clone)]
-pub struct Relation {
-    pub field: String,
-    pub label: String,
-    /// Heading this relation gets on its targets.
-    pub reverse_label: String,
-    pub targets: Vec<usize>,
-    pub ordered: bool,
-}
+use crate::model::config::Config;
+use crate::model::doc::{Link, LinkKind, Resolved};
+// The graph's data types live in the model; stage code may keep naming them `links::LinkGraph`.
+pub use crate::model::graph::{LinkGraph, Relation, Target};
+use crate::model::page::{Page, SlugRef};
+use crate::model::slug::slugify;
 
 /// What one page links to, before the merge into the graph.
 #[derive(Default)]
@@ -36,26 +21,6 @@ struct PageLinks {
     related: Vec<usize>,
     tests: Vec<usize>,
     problems: Vec<Diagnostic>,
-}
-
-/// The site's link graph.
-#[derive(Debug, Default)]
-pub struct LinkGraph {
-    by_slug: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
-    by_path: HashMap<PathBuf, usize>,
-    /// Per page: body link offset -> (target page, anchor id).
-    pub body: Vec<HashMap<usize, (usize, Option<String>)>>,
-    /// Per page: its relations in declaration order.
-    pub relations: Vec<Vec<Relation>>,
-    /// Per page: (reverse label, pages that relate to it).
-    pub reverse: Vec<Vec<(String, Vec<usize>)>>,
-    pub related: Vec<Vec<usize>>,
-    pub tests: Vec<Vec<usize>>,
-    /// Per page: pages that link to it, by body link or relation, without itself.
-    pub backlinks: Vec<Vec<usize>>,
-    /// Number of resolved links of all sorts.
-    pub link_count: usize,
 }
 
 impl LinkGraph {
@@ -116,7 +81,7 @@ impl LinkGraph {
             let rc = kind.and_then(|k| k.relations.get(field)).cloned().unwrap_or_default();
             let targets = self.resolve_refs(pages, i, field, refs, rc.kind.as_deref(), config, &mut out.problems);
             let reverse = rc.reverse.clone().unwrap_or_else(|| kind.map(|k| k.plural(&page.kind)).unwrap_or_default());
-            let label = rc.label.clone().unwrap_or_else(|| crate::config::capitalize(field));
+            let label = rc.label.clone().unwrap_or_else(|| crate::model::config::capitalize(field));
             out.relations.push(Relation {
                 field: field.clone(),
                 label,

@@ -112,7 +112,7 @@ enum ExportCommand {
     Quiz {
         /// Output format.
         #[arg(long, value_enum, default_value = "gift")]
-        format: rapport::quiz::export::Format,
+        format: rapport::export::Format,
         #[command(flatten)]
         site: SiteArgs,
         /// Only questions from pages of this kind.
@@ -213,8 +213,8 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Export { what: ExportCommand::Quiz { format, site, kind, output } } => {
-            let (site, _) = rapport::Site::load(&BuildOptions::at(site.root))?;
-            let text = rapport::quiz::export::export(&site, format, kind.as_deref())?;
+            let (site, _) = rapport::load(&BuildOptions::at(site.root))?;
+            let text = rapport::export::export(&site, format, kind.as_deref())?;
             match output {
                 Some(path) => {
                     std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;

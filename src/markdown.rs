@@ -4,8 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::content::page::slugify;
 use crate::diagnostics::LineIndex;
+// The body's data types live in the model; stage code may keep naming them `markdown::Doc`.
+pub use crate::model::doc::{Doc, Heading, Link, LinkKind, Resolved, Section};
+use crate::model::slug::slugify;
 
 /// Markdown extensions every page gets.
 pub fn options() -> Options {
@@ -16,74 +18,6 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
-}
-
-/// A heading with its stable anchor id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Heading {
-    pub level: u8,
-    pub text: String,
-    pub id: String,
-}
-
-/// How a link was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkKind {
-    /// `[[target]]` or `[[target|label]]`.
-    Wiki { labelled: bool },
-    /// `[label](file.md#anchor)`.
-    Markdown,
-    /// `[label](#anchor)`, a heading on the same page.
-    SamePage,
-}
-
-/// A link that must resolve to a page (and maybe a heading) of the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub kind: LinkKind,
-    /// The target as written, without the `#anchor`.
-    pub target: String,
-    pub anchor: Option<String>,
-    /// Byte offset of the link in the whole file; the key that ties analysis to rendering.
-    pub offset: usize,
-    pub line: usize,
-    pub col: usize,
-    /// Length in characters of the link's source, for the caret.
-    pub len: usize,
-}
-
-/// A run of text under one heading: the unit the search index stores.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Section {
-    pub heading: Option<String>,
-    /// Anchor id of the heading; empty for text before the first heading.
-    pub anchor: String,
-    pub text: String,
-}
-
-/// What the rest of the pipeline needs to know about a page body.
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    pub headings: Vec<Heading>,
-    pub links: Vec<Link>,
-    pub sections: Vec<Section>,
-    pub words: usize,
-}
-
-impl Doc {
-    /// Anchor ids of the page's headings.
-    pub fn anchors(&self) -> impl Iterator<Item = &str> {
-        self.headings.iter().map(|h| h.id.as_str())
-    }
-}
-
-/// Where a link goes once resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
-    /// URL relative to the page that holds the link.
-    pub href: String,
-    /// Label for unlabelled wiki links (the target's title or heading).
-    pub label: String,
 }
 
 /// Gives each heading a unique id: its slugified text, with `-2`, `-3` on repeats.

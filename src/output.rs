@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::render::OutputFile;
+use crate::model::output::OutputFile;
 
 /// Marker file that proves Rapport created an output folder, so it may replace it.
 pub const MARKER: &str = ".rapport-output";

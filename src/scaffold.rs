@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
-use crate::config::{Config, CONFIG_FILE};
-use crate::content::page::slugify;
 use crate::error::Error;
+use crate::model::config::{Config, CONFIG_FILE};
+use crate::model::slug::slugify;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/starter");
 

@@ -19,11 +19,12 @@ use base64::Engine as _;
 use rayon::prelude::*;
 use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
 
-use crate::content::page::Page;
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
-use crate::render::{ExtraPage, OutputFile};
-use crate::site::Site;
+use crate::model::config;
+use crate::model::output::{ExtraPage, OutputFile};
+use crate::model::page::Page;
+use crate::model::site::Site;
 
 /// The browser engine, built for wasm32 by build.rs.
 const WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm_bg.wasm"));
@@ -182,11 +183,11 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
         }
         Err(e) => {
             // Only read again on this error path, to point at the `synonyms` line.
-            let config = std::fs::read_to_string(site.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-            let (line, col) = crate::config::locate_line(&config, "synonyms");
+            let config = std::fs::read_to_string(site.root.join(config::CONFIG_FILE)).unwrap_or_default();
+            let (line, col) = config::locate_line(&config, "synonyms");
             let msg = format!("cannot read the synonyms file {name}: {e}");
             let help = "create it, or set `synonyms = \"\"` under [search] to use none".to_string();
-            return Err(vec![Diagnostic::error(crate::config::CONFIG_FILE, line, col, msg).with_help(Some(help))]);
+            return Err(vec![Diagnostic::error(config::CONFIG_FILE, line, col, msg).with_help(Some(help))]);
         }
     };
     Synonyms::parse(&text).map_err(|errs| {

@@ -8,10 +8,11 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
-use page::{build_page, Page, PageSource};
+use crate::model::config::Config;
+use crate::model::page::Page;
+use page::{build_page, PageSource};
 
 /// Reads every page under `root/content`, in parallel; drafts are dropped unless `drafts` is set.
 pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {

@@ -1,86 +1,16 @@
-//! A page: typed common fields, the kind's own fields and relations, checked against site.toml.
+//! Parse: a page's front matter read into a model `Page`, checked against its kind in site.toml.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_yaml::Value;
 
 use super::frontmatter::{describe, FrontMatter, Seg};
-use crate::config::{Config, KindConfig};
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::markdown::Doc;
-
-/// A reference to another page by slug or alias, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlugRef {
-    pub target: String,
-    pub line: usize,
-    pub col: usize,
-}
-
-/// One page of the site model.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub kind: String,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub tags: Vec<String>,
-    pub aliases: Vec<String>,
-    pub related: Vec<SlugRef>,
-    /// Concept pages this page's quiz questions test, besides the page itself.
-    pub tests: Vec<SlugRef>,
-    pub draft: bool,
-    pub weight: i64,
-    pub updated: Option<String>,
-    pub sources: Vec<String>,
-    /// The kind's own fields, each as a list of values.
-    pub fields: BTreeMap<String, Vec<String>>,
-    /// The kind's typed relations, in site.toml order.
-    pub relations: indexmap::IndexMap<String, Vec<SlugRef>>,
-    /// Path relative to content/.
-    pub rel: PathBuf,
-    /// Path shown in diagnostics.
-    pub display: PathBuf,
-    /// The whole source text.
-    pub text: String,
-    /// Byte offset where the Markdown body starts in `text`.
-    pub body_start: usize,
-    pub front: FrontMatter,
-    /// Headings, links and sections of the body.
-    pub doc: Doc,
-    /// Output file, relative to the output root (`factors/empathy.html`).
-    pub out_path: String,
-    /// What links use to reach this page from the root (`factors/empathy.html` or `factors/empathy/`).
-    pub href: String,
-}
-
-impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-
-    /// A located error in this page.
-    pub fn error(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.display, line, col, message).with_source(&self.text)
-    }
-
-    /// A located warning in this page.
-    pub fn warning(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(&self.display, line, col, message).with_source(&self.text)
-    }
-
-    /// Is this the home page (content/index.md)?
-    pub fn is_home(&self) -> bool {
-        self.rel == Path::new("index.md")
-    }
-
-    /// The first value of a kind field, e.g. a factor's category.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).and_then(|v| v.first()).map(String::as_str)
-    }
-}
+use crate::model::config::{Config, KindConfig};
+use crate::model::doc::Doc;
+use crate::model::page::{Page, SlugRef};
+use crate::model::slug::slugify;
 
 /// Reads typed values out of front matter, collecting a located diagnostic for each problem.
 struct Reader<'a> {
@@ -370,54 +300,9 @@ fn is_date(s: &str) -> bool {
         && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Lower-case, ASCII-folded, hyphen-separated form of a name, for slugs and anchors.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut dash = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else if c.is_whitespace() || c == '-' || c == '/' || c == '.' {
-            dash = true;
-        } else if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        _ => c,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugify_makes_url_safe_names() {
-        assert_eq!(slugify("Why it matters"), "why-it-matters");
-        assert_eq!(slugify("Rogers' core conditions (1957)"), "rogers-core-conditions-1957");
-        assert_eq!(slugify("Café  — résumé"), "cafe-resume");
-    }
 
     #[test]
     fn dates_are_checked() {

@@ -1,69 +1,44 @@
-//! Quizzes: the question model, validation at build time, page data and instructor exports.
-//!
-//! `validate` runs after linking: every page's `quiz:` list is parsed and checked (see
-//! [`parse`]), ids are checked across the site, and each question is tied to the concept pages
-//! it tests. The [`QuizSet`] then feeds the page template, the generated practice, review,
-//! progress and sheet pages, the question bank script and the exports.
+//! Validate quizzes: every page's `quiz:` list parsed and checked, ids checked across the site,
+//! each question tied to the concept pages it tests; then the views of the resulting
+//! [`QuizSet`]: the page template's quiz section, the generated practice, review, progress and
+//! sheet pages, and the question bank script. Exports live in `crate::export`.
 
-pub mod export;
-mod gift;
-pub mod model;
+mod answers;
+mod item;
+mod pages;
 mod parse;
-mod view;
+pub mod view;
 
 use std::collections::HashMap;
 
-use crate::config::Config;
 use crate::content::frontmatter::Seg;
-use crate::content::page::Page;
 use crate::diagnostics::Diagnostic;
 use crate::links::LinkGraph;
-use crate::render::{ExtraPage, OutputFile};
-use crate::site::Site;
-pub use model::{Answer, QType, Question};
+use crate::model::config::Config;
+use crate::model::output::{ExtraPage, OutputFile};
+use crate::model::page::Page;
+use crate::model::quiz::{Question, QuizSet};
+use crate::model::site::Site;
 
-/// Every page's validated questions.
-#[derive(Debug, Default)]
-pub struct QuizSet {
-    /// All questions, page by page, in front matter order.
-    pub questions: Vec<Question>,
-    /// Per page: its own questions (indices into `questions`).
-    pub by_page: Vec<Vec<usize>>,
-    /// Per page: the questions that test it, its own and those naming it in `tests:`.
-    pub covering: Vec<Vec<usize>>,
+/// Template data for the quiz section of page `i` (None when it has nothing to show).
+pub fn page_context(site: &Site, i: usize, out_path: &str) -> Option<serde_json::Value> {
+    view::page_context(site, i, out_path)
 }
 
-impl QuizSet {
-    /// Number of questions in the site.
-    pub fn count(&self) -> usize {
-        self.questions.len()
+/// Generated pages: practice, review queue, progress, printable sheets.
+pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
+    if site.quizzes.questions.is_empty() {
+        return Vec::new();
     }
+    pages::extra_pages(site)
+}
 
-    /// Questions of pages of `kind` (all when `None`), in site order.
-    pub fn of_kind<'a>(&'a self, pages: &'a [Page], kind: Option<&'a str>) -> impl Iterator<Item = &'a Question> {
-        self.questions.iter().filter(move |q| kind.is_none_or(|k| pages[q.page].kind == k))
+/// Extra output files: the question bank script the practice, review and progress pages load.
+pub fn output_files(site: &Site) -> Vec<OutputFile> {
+    if site.quizzes.questions.is_empty() {
+        return Vec::new();
     }
-
-    /// Template data for the quiz section of page `i` (None when it has nothing to show).
-    pub fn page_context(&self, site: &Site, i: usize, out_path: &str) -> Option<serde_json::Value> {
-        view::page_context(site, i, out_path)
-    }
-
-    /// Generated pages: practice, review queue, progress, printable sheets.
-    pub fn extra_pages(&self, site: &Site) -> Vec<ExtraPage> {
-        if self.questions.is_empty() {
-            return Vec::new();
-        }
-        view::extra_pages(site)
-    }
-
-    /// Extra output files: the question bank script the practice, review and progress pages load.
-    pub fn output_files(&self, site: &Site) -> Vec<OutputFile> {
-        if self.questions.is_empty() {
-            return Vec::new();
-        }
-        vec![view::bank_file(site)]
-    }
+    vec![view::bank_file(site)]
 }
 
 /// Parses and checks the `quiz:` lists of all pages; every problem is located.

@@ -1,6 +1,8 @@
 //! `rapport serve`: build, serve over HTTP, watch the sources, rebuild incrementally, reload open tabs.
 //! Errors are printed and shown over the page while the last good build keeps being served.
 
+mod affected;
+pub mod changes;
 pub mod rebuild;
 pub mod server;
 pub mod watch;
@@ -13,7 +15,7 @@ use tokio::sync::{broadcast, watch as tokio_watch};
 
 use crate::error::Error;
 use crate::output;
-use crate::site::BuildOptions;
+use crate::pipeline::BuildOptions;
 use rebuild::{Rebuilt, State};
 use server::{Hub, Notice};
 

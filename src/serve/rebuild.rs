@@ -9,57 +9,19 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::content::discover::{self, SourceFile};
-use crate::content::{self, page::Page};
+use super::affected::{affected_jobs, list_view, restore_order};
+use super::changes::Changes;
+use crate::content;
+use crate::content::discover::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::links::LinkGraph;
+use crate::model::output::OutputFile;
+use crate::model::page::Page;
+use crate::model::site::Site;
+use crate::pipeline::{self, BuildOptions, Rendered, Stopwatch};
 use crate::quiz;
-use crate::render::{self, ExtraPage, Job, OutputFile};
+use crate::render::{self, Job};
 use crate::search;
-use crate::site::{BuildOptions, Site};
-
-/// What changed on disk, sorted by the cheapest correct rebuild.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    /// Markdown files under content/, relative to content/.
-    pub content: BTreeSet<PathBuf>,
-    /// Templates or theme files: everything is re-rendered.
-    pub templates: bool,
-    /// Static files: assets are copied again.
-    pub assets: bool,
-    /// site.toml or the synonyms file: a full rebuild.
-    pub config: bool,
-}
-
-impl Changes {
-    /// True when nothing relevant changed.
-    pub fn is_empty(&self) -> bool {
-        self.content.is_empty() && !self.templates && !self.assets && !self.config
-    }
-
-    /// Sorts one changed path (relative to the site `root`) into its kind of change.
-    pub fn add(&mut self, root: &Path, rel: &Path) {
-        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if discover::is_ignored(name) {
-            return;
-        }
-        let mut parts = rel.components();
-        let first = parts.next().and_then(|c| c.as_os_str().to_str()).unwrap_or("");
-        match first {
-            "content" if name.ends_with(".md") => {
-                self.content.insert(parts.as_path().to_path_buf());
-            }
-            // A folder that vanished (renamed or deleted) may have held pages: rescan everything.
-            // Existing folders report changes of their files, which arrive as their own events.
-            "content" if !name.contains('.') && !root.join(rel).exists() => self.config = true,
-            "themes" | "templates" => self.templates = true,
-            "static" => self.assets = true,
-            "site.toml" | "synonyms.txt" => self.config = true,
-            _ => {}
-        }
-    }
-}
 
 /// The result of one rebuild.
 #[derive(Debug)]
@@ -115,7 +77,7 @@ impl State {
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
         let started = Instant::now();
         if changes.config || changes.templates || changes.assets {
-            let crate::site::Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
+            let Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
             self.site = site;
             self.tera = tera;
             self.search = search;
@@ -127,9 +89,8 @@ impl State {
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true });
         }
         if let Some((jobs, warnings)) = self.try_in_place(&changes.content)? {
-            let mut files =
-                render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
-            files.extend(self.site.quizzes.output_files(&self.site));
+            let files =
+                pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
             let rendered = files.len();
             let written = self.write(&files)?;
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false });
@@ -145,13 +106,12 @@ impl State {
             old_tags
                 .iter()
                 .filter(|t| !new_tags.contains(t))
-                .map(|t| site.link_path(&format!("tags/{}.html", crate::content::page::slugify(t)))),
+                .map(|t| site.link_path(&format!("tags/{}.html", crate::model::slug::slugify(t)))),
         );
         self.remove(&stale);
         // The new model is consistent even if rendering fails below; the disk keeps the last good output.
         self.site = site;
-        let mut files = render::render_jobs(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
-        files.extend(self.site.quizzes.output_files(&self.site));
+        let files = pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
         let rendered = files.len();
         let written = self.write(&files)?;
         Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false })
@@ -232,7 +192,7 @@ impl State {
         };
         let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
         // Generated pages (practice filters, course sheets) are built from every question.
-        self.site.extra_pages = generated_pages(&self.site);
+        self.site.extra_pages = pipeline::generated_pages(&self.site);
         let site = &self.site;
         let mut pages: BTreeSet<usize> = positions.iter().copied().collect();
         pages.extend(touched_targets);
@@ -323,9 +283,7 @@ impl State {
                 pages.push(p);
             }
         }
-        let (graph, problems) = LinkGraph::build(&pages, config);
-        diags.extend(problems);
-        let (quizzes, problems) = quiz::validate(&pages, &graph, config);
+        let (graph, quizzes, problems) = pipeline::link(&pages, config);
         diags.extend(problems);
         if diags.has_errors() {
             pages.truncate(kept);
@@ -340,7 +298,7 @@ impl State {
             quizzes,
             extra_pages: Vec::new(),
         };
-        site.extra_pages = generated_pages(&site);
+        site.extra_pages = pipeline::generated_pages(&site);
         let jobs = affected_jobs(&self.site, &old_slugs, &site, &touched, &touched_kinds, &touched_tags);
         Ok((site, jobs, diags))
     }
@@ -367,98 +325,16 @@ impl State {
     }
 }
 
-/// The pages later stages generate (quiz practice, review, progress and sheets; search results).
-fn generated_pages(site: &Site) -> Vec<ExtraPage> {
-    let mut extra = site.quizzes.extra_pages(site);
-    if site.config.search.enabled {
-        extra.extend(search::extra_pages(site));
-    }
-    extra
-}
-
-/// What lists (kind indexes, tag pages, home, sitemap) show of a page.
-fn list_view(p: &Page) -> impl PartialEq + '_ {
-    (&p.title, &p.summary, &p.tags, p.weight, &p.fields, &p.updated)
-}
-
-/// Puts set-aside pages back at their original positions among the kept ones.
-fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -> Vec<Page> {
-    let mut kept = kept.into_iter();
-    let mut displaced = displaced.into_iter().peekable();
-    let mut out = Vec::with_capacity(total);
-    for i in 0..total {
-        match displaced.peek() {
-            Some((at, _)) if *at == i => out.extend(displaced.next().map(|(_, p)| p)),
-            _ => out.extend(kept.next()),
-        }
-    }
-    out
-}
-
 /// Loads, renders and indexes the whole site, assets included.
 /// Everything, with the search index kept open so that edits update it in place.
-fn full_build(opts: &BuildOptions) -> Result<crate::site::Rendered, Error> {
-    crate::site::render_all(opts, &mut crate::site::Stopwatch::new(), true, Ok)
-}
-
-/// The pages and lists a change can alter: the changed pages, every page whose backlinks,
-/// reverse relations or links point at them, their kind indexes and tags, course neighbours,
-/// and the site-wide pages.
-fn affected_jobs(
-    old: &Site,
-    old_slugs: &[String],
-    new: &Site,
-    touched: &HashSet<String>,
-    kinds: &HashSet<String>,
-    tags: &HashSet<String>,
-) -> Vec<Job> {
-    let names = |slugs: &[String], v: &[usize]| -> Vec<String> { v.iter().map(|&i| slugs[i].clone()).collect() };
-    let new_slugs: Vec<String> = new.pages.iter().map(|p| p.slug.clone()).collect();
-    let old_index: HashMap<&str, usize> = old_slugs.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-    let mut pages: BTreeSet<usize> = BTreeSet::new();
-    for (i, slug) in new_slugs.iter().enumerate() {
-        let links_to_touched = new.graph.body[i].values().any(|(t, _)| touched.contains(&new_slugs[*t]))
-            || new.graph.relations[i].iter().flat_map(|r| &r.targets).any(|t| touched.contains(&new_slugs[*t]))
-            || new.graph.related[i].iter().any(|t| touched.contains(&new_slugs[*t]));
-        let changed_lists = match old_index.get(slug.as_str()) {
-            None => true,
-            Some(&o) => {
-                names(old_slugs, &old.graph.backlinks[o]) != names(&new_slugs, &new.graph.backlinks[i])
-                    || old.graph.reverse[o].len() != new.graph.reverse[i].len()
-                    || old.graph.reverse[o]
-                        .iter()
-                        .zip(&new.graph.reverse[i])
-                        .any(|(a, b)| a.0 != b.0 || names(old_slugs, &a.1) != names(&new_slugs, &b.1))
-            }
-        };
-        // Tested pages show how many questions cover them; the home page counts them all.
-        let covered = |s: &Site, p: usize| s.quizzes.covering.get(p).map_or(0, Vec::len);
-        let changed_quiz = old_index.get(slug.as_str()).is_some_and(|&o| covered(old, o) != covered(new, i))
-            || (new.pages[i].is_home() && old.quizzes.count() != new.quizzes.count());
-        if touched.contains(slug) || links_to_touched || changed_lists || changed_quiz {
-            pages.insert(i);
-        }
-    }
-    // Modules show their course's previous/next titles: a touched course or module re-renders its course.
-    for (c, rels) in new.graph.relations.iter().enumerate() {
-        for rel in rels.iter().filter(|r| r.ordered) {
-            if touched.contains(&new_slugs[c]) || rel.targets.iter().any(|t| touched.contains(&new_slugs[*t])) {
-                pages.insert(c);
-                pages.extend(rel.targets.iter().copied());
-            }
-        }
-    }
-    let mut jobs: Vec<Job> = pages.into_iter().map(Job::Page).collect();
-    jobs.extend(kinds.iter().filter(|k| new.pages.iter().any(|p| &p.kind == *k)).cloned().map(Job::Kind));
-    jobs.push(Job::Tags);
-    jobs.extend(tags.iter().filter(|t| new.pages.iter().any(|p| p.tags.contains(t))).cloned().map(Job::Tag));
-    jobs.extend(render::site_wide_jobs(new));
-    jobs
+fn full_build(opts: &BuildOptions) -> Result<Rendered, Error> {
+    pipeline::render_all(opts, &mut Stopwatch::new(), true, Ok)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::graph::LinkGraph;
 
     fn copy_fixture(to: &Path) {
         copy_named_fixture("basic", to);
@@ -599,23 +475,5 @@ mod tests {
         state.apply(&changes).unwrap();
         assert!(read("factors/hope.html").contains("3 quiz questions test this page."), "coverage after relink");
         assert!(read("index.html").contains("11 questions across the site"), "home page count after relink");
-    }
-
-    #[test]
-    fn sorts_changes_by_kind() {
-        let mut c = Changes::default();
-        let root = Path::new("/nonexistent-site");
-        c.add(root, Path::new("content/factors/empathy.md"));
-        c.add(root, Path::new("content/factors/.empathy.md.swp"));
-        c.add(root, Path::new("content/factors/empathy.md~"));
-        c.add(root, Path::new("content/#notes.md#"));
-        assert_eq!(c.content.iter().collect::<Vec<_>>(), [Path::new("factors/empathy.md")]);
-        assert!(!c.templates && !c.config && !c.assets);
-        assert!(!c.config, "an editor's files change nothing");
-        c.add(root, Path::new("themes/default/templates/page.html"));
-        c.add(root, Path::new("static/img.png"));
-        assert!(c.templates && c.assets && !c.config);
-        c.add(root, Path::new("content/old-folder"));
-        assert!(c.config, "a vanished folder triggers a rescan");
     }
 }

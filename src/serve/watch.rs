@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::rebuild::Changes;
+use super::changes::Changes;
 
 /// Events closer together than this belong to one batch (an editor's save).
 const QUIET: Duration = Duration::from_millis(40);

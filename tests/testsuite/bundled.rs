@@ -10,7 +10,7 @@ fn repo() -> PathBuf {
 }
 
 fn load() -> Site {
-    let (site, diags) = Site::load(&BuildOptions::at(repo())).unwrap_or_else(|e| {
+    let (site, diags) = rapport::load(&BuildOptions::at(repo())).unwrap_or_else(|e| {
         panic!("bundled site has errors:\n{}", e.diagnostics().map(|d| d.render()).unwrap_or_else(|| e.to_string()))
     });
     assert!(diags.is_empty(), "bundled site has warnings:\n{}", diags.render());

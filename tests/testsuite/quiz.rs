@@ -7,13 +7,13 @@
 
 use std::path::Path;
 
-use rapport::quiz::export::{self, Bank, Format};
+use rapport::export::{self, Bank, Format};
 use rapport::{BuildOptions, Error};
 
 use crate::harness::{fixture, SiteTest};
 
 fn load_at(root: &Path) -> rapport::Site {
-    let (site, diags) = rapport::Site::load(&BuildOptions::at(root)).expect("site loads");
+    let (site, diags) = rapport::load(&BuildOptions::at(root)).expect("site loads");
     assert!(diags.is_empty(), "{}", diags.render());
     site
 }
@@ -201,7 +201,7 @@ fn gift_export_matches_golden() {
 fn json_bank_round_trips_through_serde() {
     let site = load("quiz-site");
     let questions: Vec<_> = site.quizzes.questions.iter().collect();
-    let bank = export::bank(&site, &questions);
+    let bank = export::json::bank(&site, &questions);
     let text = export::export(&site, Format::Json, None).expect("json");
     let back: Bank = serde_json::from_str(&text).expect("parses back");
     assert_eq!(back, bank);

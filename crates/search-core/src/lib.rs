@@ -12,6 +12,7 @@ mod pack;
 mod query;
 mod schema;
 mod synonyms;
+mod words;
 mod writer;
 
 pub use analyzer::{analyzer, Analyzed};

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use crate::analyzer::base_terms;
+use crate::words::base_terms;
 
 /// Looked up once per indexed word: a fast hasher matters.
 pub(crate) type FastMap<V> = HashMap<String, V, rustc_hash::FxBuildHasher>;

@@ -1,4 +1,4 @@
-//! Moodle GIFT export.
+//! Moodle GIFT.
 //!
 //! One `$CATEGORY` per page (site / kind / page title), then each question named by its id, with
 //! a `[markdown]` prompt (answers and feedback inherit that format on import), per-answer `#`
@@ -8,12 +8,13 @@
 
 use std::fmt::Write as _;
 
-use super::export::portable_markdown;
-use super::model::{normalize_answer, Answer, Markdown, Question};
-use crate::site::Site;
+use super::portable::portable_markdown;
+use crate::error::Error;
+use crate::model::quiz::{normalize_answer, Answer, Markdown, Question};
+use crate::model::site::Site;
 
 /// The whole GIFT file for `questions`.
-pub fn write(site: &Site, questions: &[&Question]) -> String {
+pub fn write(site: &Site, questions: &[&Question]) -> Result<String, Error> {
     let mut out = String::new();
     let _ =
         writeln!(out, "// {} — {} quiz questions exported by Rapport.", one_line(&site.config.title), questions.len());
@@ -37,7 +38,7 @@ pub fn write(site: &Site, questions: &[&Question]) -> String {
         question(site, q, &mut out);
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// Escapes GIFT's special characters (`~ = # { } :` and `\`) and keeps the text on one line.

@@ -1,16 +1,28 @@
-//! The site model and the pipeline: discover -> parse -> link -> validate quizzes -> render -> index -> write.
+//! The pipeline: the stages in order, over the site model.
+//!
+//! ```text
+//! discover + parse -> link -> validate quizzes -> render -> index -> write
+//! ```
+//!
+//! `build`, `check` and `serve` call only this module; serve's incremental rebuilds call the
+//! same stage functions ([`link`], [`generated_pages`], [`render_pages`]) on the pages a change
+//! touched.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::config::Config;
-use crate::content::{self, page::Page};
+use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::links::LinkGraph;
+use crate::model::config::Config;
+use crate::model::output::{ExtraPage, OutputFile};
+use crate::model::page::Page;
+use crate::model::quiz::QuizSet;
+use crate::model::site::Site;
 use crate::output;
-use crate::quiz::{self, QuizSet};
-use crate::render::{self, ExtraPage, OutputFile};
+use crate::quiz;
+use crate::render::{self, Job};
 use crate::search;
 
 /// Options shared by `build`, `check` and `serve`.
@@ -36,18 +48,6 @@ impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
         self.output.clone().unwrap_or_else(|| self.root.join("public"))
     }
-}
-
-/// The whole site in memory, linked and checked.
-#[derive(Debug)]
-pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub pages: Vec<Page>,
-    pub graph: LinkGraph,
-    pub quizzes: QuizSet,
-    /// Generated pages requested by later stages (search results, practice pages).
-    pub extra_pages: Vec<ExtraPage>,
 }
 
 /// What a successful build did.
@@ -91,80 +91,55 @@ impl Stopwatch {
     }
 }
 
-impl Site {
-    /// Runs discover, parse and link; returns the site and every diagnostic, or the errors.
-    pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
-        let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(ds.into()))?;
-        if let Some(url) = &opts.base_url {
-            config.base_url = url.clone();
-        }
-        let mut diags = Diagnostics::new();
-        let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
-        diags.extend(problems);
-        let (graph, problems) = LinkGraph::build(&pages, &config);
-        diags.extend(problems);
-        let (quizzes, problems) = quiz::validate(&pages, &graph, &config);
-        diags.extend(problems);
-        let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
-        if diags.has_errors() {
-            return Err(Error::Content(diags));
-        }
-        let mut extra = site.quizzes.extra_pages(&site);
-        if site.config.search.enabled {
-            extra.extend(search::extra_pages(&site));
-        }
-        site.extra_pages = extra;
-        Ok((site, diags))
+/// Discover, parse, link and validate quizzes; returns the site and its warnings, or every error.
+pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
+    let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(ds.into()))?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
     }
+    let mut diags = Diagnostics::new();
+    let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
+    diags.extend(problems);
+    let (graph, quizzes, problems) = link(&pages, &config);
+    diags.extend(problems);
+    let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
+    if diags.has_errors() {
+        return Err(Error::Content(diags));
+    }
+    site.extra_pages = generated_pages(&site);
+    Ok((site, diags))
+}
 
-    /// A root-relative link path for a generated file, honouring pretty URLs for `index.html`.
-    pub fn link_path(&self, file: &str) -> String {
-        if self.config.pretty_urls {
-            if file == "index.html" {
-                return "./".into();
-            }
-            if let Some(dir) = file.strip_suffix("index.html") {
-                return dir.to_string();
-            }
-        }
-        file.to_string()
-    }
+/// Link, then validate quizzes: the stages that read every page at once.
+pub fn link(pages: &[Page], config: &Config) -> (LinkGraph, QuizSet, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let (graph, problems) = LinkGraph::build(pages, config);
+    diags.extend(problems);
+    let (quizzes, problems) = quiz::validate(pages, &graph, config);
+    diags.extend(problems);
+    (graph, quizzes, diags)
+}
 
-    /// Singular display name of a kind.
-    pub fn kind_label(&self, kind: &str) -> String {
-        self.config.kind(kind).map(|k| k.label(kind)).unwrap_or_else(|| kind.to_string())
+/// The pages later stages generate (quiz practice, review, progress and sheets; search results).
+pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
+    let mut extra = quiz::extra_pages(site);
+    if site.config.search.enabled {
+        extra.extend(search::extra_pages(site));
     }
+    extra
+}
 
-    /// Plural display name of a kind.
-    pub fn kind_plural(&self, kind: &str) -> String {
-        self.config.kind(kind).map(|k| k.plural(kind)).unwrap_or_else(|| kind.to_string())
-    }
-
-    /// Does any page carry quiz questions?
-    pub fn has_quizzes(&self) -> bool {
-        self.question_count() > 0
-    }
-
-    /// Number of quiz questions in the site.
-    pub fn question_count(&self) -> usize {
-        self.quizzes.count()
-    }
-
-    /// Extra template variables for page `i` contributed by later stages.
-    pub fn page_extras(&self, i: usize, out_path: &str) -> Vec<(&'static str, serde_json::Value)> {
-        self.quizzes.page_context(self, i, out_path).map(|q| ("quiz", q)).into_iter().collect()
-    }
-
-    /// Index of the page with this slug.
-    pub fn page_by_slug(&self, slug: &str) -> Option<usize> {
-        self.pages.iter().position(|p| p.slug == slug)
-    }
+/// Renders `jobs`, plus the question bank script they load.
+pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = render::render_jobs(site, tera, jobs)?;
+    files.extend(quiz::output_files(site));
+    Ok(files)
 }
 
 /// Validates the site like `build` does, writing nothing.
 pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
-    let (site, mut diags) = Site::load(opts)?;
-    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let (site, mut diags) = load(opts)?;
+    let tera = render::theme::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     match render::render_site(&site, &tera) {
         Ok(_) => Ok((site, diags)),
         Err(ds) => {
@@ -198,20 +173,20 @@ pub fn render_all(
     live_search: bool,
     on_pages: impl FnOnce(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
 ) -> Result<Rendered, Error> {
-    let (site, mut diags) = Site::load(opts)?;
+    let (site, mut diags) = load(opts)?;
     watch.lap("load, parse, link, validate");
-    let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
-    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let tera = render::theme::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let assets =
+        render::theme::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     // The search index is built on its own threads while rayon renders the pages and the pages
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let (pages, index) = std::thread::scope(|scope| {
         let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
-        let pages = render::render_site(&site, &tera).map_err(|ds| {
+        let pages = render_pages(&site, &tera, &render::all_jobs(&site)).map_err(|ds| {
             diags.extend(ds);
             Error::Content(std::mem::take(&mut diags))
         });
         let pages = pages.and_then(|mut files| {
-            files.extend(site.quizzes.output_files(&site));
             files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
             watch.lap("render");
             let kept = on_pages(files);

@@ -315,7 +315,7 @@ mod tests {
 
     #[test]
     fn bundled_config_parses() {
-        let c = Config::parse(include_str!("../site.toml")).expect("bundled site.toml");
+        let c = Config::parse(include_str!("../../site.toml")).expect("bundled site.toml");
         assert!(c.kinds.contains_key("factor") && c.kinds.contains_key("page"));
         assert_eq!(c.kind_for(Path::new("factors/empathy.md")), "factor");
         assert_eq!(c.kind_for(Path::new("glossary.md")), "page");

@@ -1,6 +1,32 @@
-//! The question model: six question types, Markdown fields with their resolved links, stable ids.
+//! The question bank: six question types, Markdown fields with their resolved links, stable ids,
+//! and the site's validated questions by page ([`QuizSet`]).
 
 use serde::{Deserialize, Serialize};
+
+use super::page::Page;
+
+/// Every page's validated questions.
+#[derive(Debug, Default)]
+pub struct QuizSet {
+    /// All questions, page by page, in front matter order.
+    pub questions: Vec<Question>,
+    /// Per page: its own questions (indices into `questions`).
+    pub by_page: Vec<Vec<usize>>,
+    /// Per page: the questions that test it, its own and those naming it in `tests:`.
+    pub covering: Vec<Vec<usize>>,
+}
+
+impl QuizSet {
+    /// Number of questions in the site.
+    pub fn count(&self) -> usize {
+        self.questions.len()
+    }
+
+    /// Questions of pages of `kind` (all when `None`), in site order.
+    pub fn of_kind<'a>(&'a self, pages: &'a [Page], kind: Option<&'a str>) -> impl Iterator<Item = &'a Question> {
+        self.questions.iter().filter(move |q| kind.is_none_or(|k| pages[q.page].kind == k))
+    }
+}
 
 /// The six question types, named as authors write them in `type:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,0 +1,71 @@
+//! A page body as the rest of the pipeline sees it: headings, links, sections, and where a link goes.
+//!
+//! Data only; `markdown.rs` fills it (`analyze`) and renders with it.
+
+/// A heading with its stable anchor id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[target]]` or `[[target|label]]`.
+    Wiki { labelled: bool },
+    /// `[label](file.md#anchor)`.
+    Markdown,
+    /// `[label](#anchor)`, a heading on the same page.
+    SamePage,
+}
+
+/// A link that must resolve to a page (and maybe a heading) of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The target as written, without the `#anchor`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the whole file; the key that ties analysis to rendering.
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+    /// Length in characters of the link's source, for the caret.
+    pub len: usize,
+}
+
+/// A run of text under one heading: the unit the search index stores.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub heading: Option<String>,
+    /// Anchor id of the heading; empty for text before the first heading.
+    pub anchor: String,
+    pub text: String,
+}
+
+/// What the rest of the pipeline needs to know about a page body.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub sections: Vec<Section>,
+    pub words: usize,
+}
+
+impl Doc {
+    /// Anchor ids of the page's headings.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.id.as_str())
+    }
+}
+
+/// Where a link goes once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// URL relative to the page that holds the link.
+    pub href: String,
+    /// Label for unlabelled wiki links (the target's title or heading).
+    pub label: String,
+}

@@ -1,0 +1,112 @@
+//! Render: the site model into HTML files with tera, in parallel with rayon.
+//!
+//! Each output file is a [`Job`]; each kind of job has its renderer: content pages
+//! (`page.rs`, with `course.rs`), kind indexes (`list.rs`), tag pages (`taxonomy.rs`), and
+//! home, 404, sitemap and generated pages (`extra.rs`). `renderer.rs` holds what they share,
+//! `theme.rs` the templates and static assets.
+
+mod course;
+mod extra;
+mod list;
+mod page;
+mod renderer;
+mod taxonomy;
+pub mod theme;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::output::{ExtraPage, OutputFile};
+use crate::model::site::Site;
+use renderer::Renderer;
+pub use renderer::{kind_index_path, PageRef};
+
+/// Every output job of the site: pages, kind indexes, tag pages, home, 404 and generated pages.
+pub fn all_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    let mut kinds: Vec<&String> =
+        site.config.kinds.keys().filter(|k| site.pages.iter().any(|p| &p.kind == *k)).collect();
+    kinds.dedup();
+    jobs.extend(kinds.into_iter().cloned().map(Job::Kind));
+    jobs.push(Job::Tags);
+    let mut tags: Vec<&String> = site.pages.iter().flat_map(|p| &p.tags).collect();
+    tags.sort();
+    tags.dedup();
+    jobs.extend(tags.into_iter().cloned().map(Job::Tag));
+    jobs.extend(site_wide_jobs(site));
+    jobs
+}
+
+/// Jobs whose output depends on the whole site: home (unless content/index.md renders it),
+/// 404, sitemap and the generated pages of later stages.
+pub fn site_wide_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    if !site.pages.iter().any(|p| p.is_home()) {
+        jobs.push(Job::Home);
+    }
+    jobs.push(Job::NotFound);
+    jobs.push(Job::Sitemap);
+    jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+    jobs
+}
+
+/// Renders everything.
+pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_jobs(site, tera, &all_jobs(site))
+}
+
+/// Renders the given jobs in parallel; every failure is collected.
+pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let r = Renderer::new(site, tera);
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| render_one(&r, j)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for res in results {
+        match res {
+            Ok(f) => files.extend(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// A content page, by index.
+    Page(usize),
+    /// A kind's index page.
+    Kind(String),
+    /// The list of tags.
+    Tags,
+    /// One tag's page.
+    Tag(String),
+    /// The home page when content/index.md is absent.
+    Home,
+    NotFound,
+    Sitemap,
+    Extra(ExtraPage),
+}
+
+/// Renders one job into its file (or files, for split lists).
+fn render_one(r: &Renderer, job: &Job) -> Result<Vec<OutputFile>, Diagnostic> {
+    let one = match job {
+        Job::Sitemap => {
+            return Ok(vec![OutputFile { path: "sitemap.xml".into(), bytes: extra::sitemap(r).into_bytes() }])
+        }
+        Job::Kind(k) => return list::kind_jobs(r, k).into_iter().map(|(p, t, c)| r.fill(p, &t, &c)).collect(),
+        Job::Tag(t) => return taxonomy::tag_jobs(r, t).into_iter().map(|(p, t, c)| r.fill(p, &t, &c)).collect(),
+        Job::Page(i) => page::page_job(r, *i),
+        Job::Tags => taxonomy::tags_job(r),
+        Job::Home => extra::home_job(r),
+        Job::NotFound => extra::not_found_job(r),
+        Job::Extra(e) => extra::extra_job(r, e),
+    };
+    let (path, template, ctx) = one;
+    Ok(vec![r.fill(path, &template, &ctx)?])
+}

@@ -1,0 +1,171 @@
+//! What every renderer shares: the site and templates, per-site lookups computed once, page
+//! references, and the context every template gets.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::theme::error_chain;
+use crate::diagnostics::Diagnostic;
+use crate::links::{relative, root_prefix};
+use crate::model::output::OutputFile;
+use crate::model::site::Site;
+use crate::model::slug::slugify;
+
+/// A link to a page as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub href: String,
+    pub summary: String,
+    pub kind: String,
+    pub kind_label: String,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+}
+
+/// Where the kind index, tag pages and other generated pages live.
+pub fn kind_index_path(site: &Site, kind: &str) -> String {
+    let folder = site.config.kind(kind).map(|k| k.folder.trim_matches('/').to_string()).unwrap_or_default();
+    let folder = if folder.is_empty() { format!("{kind}s") } else { folder };
+    site.link_path(&format!("{folder}/index.html"))
+}
+
+/// The site being rendered, with what many pages need computed once.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    /// Pages per kind (the home page not counted), computed once: the nav of every page needs it.
+    pub kind_counts: HashMap<&'a str, usize>,
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Per page: (course page, position in it) for each course listing it as a module.
+    pub courses: HashMap<usize, Vec<(usize, usize)>>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Indexes tags, course modules and kind counts of `site` once for every page.
+    pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            for t in &p.tags {
+                tags.entry(t.clone()).or_default().push(i);
+            }
+        }
+        // page -> [(course page, position in it)]
+        let mut courses: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        for (c, rels) in site.graph.relations.iter().enumerate() {
+            for rel in rels.iter().filter(|r| r.ordered) {
+                for (pos, &m) in rel.targets.iter().enumerate() {
+                    courses.entry(m).or_default().push((c, pos));
+                }
+            }
+        }
+        let mut kind_counts: HashMap<&str, usize> = HashMap::new();
+        for p in site.pages.iter().filter(|p| !p.is_home()) {
+            *kind_counts.entry(p.kind.as_str()).or_default() += 1;
+        }
+        Renderer { site, tera, kind_counts, tags, courses }
+    }
+
+    /// Page `i` as a link from the file at `from`.
+    pub fn page_ref(&self, from: &str, i: usize) -> PageRef {
+        let p = &self.site.pages[i];
+        PageRef {
+            title: p.title.clone(),
+            href: relative(from, &p.href),
+            summary: p.summary.clone(),
+            kind: p.kind.clone(),
+            kind_label: self.site.kind_label(&p.kind),
+        }
+    }
+
+    /// Page indices sorted by weight, then title.
+    pub fn sorted(&self, mut v: Vec<usize>) -> Vec<usize> {
+        let pages = &self.site.pages;
+        v.sort_by(|&a, &b| (pages[a].weight, &pages[a].title).cmp(&(pages[b].weight, &pages[b].title)));
+        v
+    }
+
+    /// Context every template gets: site, root prefix, navigation, search and quiz switches.
+    pub fn base_context(&self, out_path: &str, title: &str, current_kind: Option<&str>) -> Context {
+        let site = self.site;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": site.config.title,
+                "description": site.config.description,
+                "language": site.config.language,
+                "search": site.config.search.enabled,
+            }),
+        );
+        ctx.insert("root", &root_prefix(out_path));
+        ctx.insert("home", &relative(out_path, &site.link_path("index.html")));
+        ctx.insert("out_path", out_path);
+        ctx.insert("title", title);
+        let nav: Vec<NavItem> = site
+            .config
+            .kinds
+            .keys()
+            .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
+            .map(|k| NavItem {
+                label: site.config.kinds[k].plural(k),
+                href: relative(out_path, &kind_index_path(site, k)),
+                current: current_kind == Some(k.as_str()),
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        ctx.insert(
+            "links",
+            &serde_json::json!({
+                "search": relative(out_path, &site.link_path("search.html")),
+                "quiz": relative(out_path, &site.link_path("quiz/index.html")),
+                "review": relative(out_path, &site.link_path("quiz/review.html")),
+                "progress": relative(out_path, &site.link_path("quiz/progress.html")),
+                "tags": relative(out_path, &site.link_path("tags/index.html")),
+            }),
+        );
+        ctx.insert("has_quizzes", &site.has_quizzes());
+        ctx
+    }
+
+    /// Renders one template into the file at `path`.
+    pub fn fill(&self, path: String, template: &str, ctx: &Context) -> Result<OutputFile, Diagnostic> {
+        let html = self.tera.render(template, ctx).map_err(|e| {
+            Diagnostic::error(
+                format!("themes/{}/templates/{template}", self.site.config.theme),
+                0,
+                0,
+                format!("cannot render {path}: {}", error_chain(&e).replace('\n', ": ")),
+            )
+        })?;
+        Ok(OutputFile { path, bytes: html.into_bytes() })
+    }
+
+    /// Link path of a tag's page.
+    pub fn tag_path(&self, tag: &str) -> String {
+        self.site.link_path(&format!("tags/{}.html", slugify(tag)))
+    }
+
+    /// With pretty URLs, a link path `x/` is written as `x/index.html`.
+    pub fn file_of(&self, link: &str) -> String {
+        if link.ends_with('/') {
+            format!("{link}index.html")
+        } else {
+            link.to_string()
+        }
+    }
+}
