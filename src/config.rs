@@ -107,6 +107,9 @@ pub struct KindConfig {
     pub fields: IndexMap<String, FieldConfig>,
     #[serde(default)]
     pub relations: IndexMap<String, RelationConfig>,
+    /// Headings `rapport new` writes into a new page of this kind (none when empty).
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// `[kinds.NAME.fields.FIELD]`: a kind's own field.
@@ -222,6 +225,7 @@ impl Config {
             optional: vec![],
             fields: IndexMap::new(),
             relations: IndexMap::new(),
+            sections: Vec::new(),
         });
         let problems = config.check(text);
         if problems.is_empty() {
