@@ -7,6 +7,7 @@
 
 pub mod export;
 mod gift;
+pub mod lint;
 pub mod model;
 mod parse;
 mod view;
@@ -67,7 +68,7 @@ impl QuizSet {
 }
 
 /// Parses and checks the `quiz:` lists of all pages; every problem is located.
-pub fn validate(pages: &[Page], graph: &LinkGraph, _config: &Config) -> (QuizSet, Vec<Diagnostic>) {
+pub fn validate(pages: &[Page], graph: &LinkGraph, config: &Config) -> (QuizSet, Vec<Diagnostic>) {
     let mut set = QuizSet {
         by_page: vec![Vec::new(); pages.len()],
         covering: vec![Vec::new(); pages.len()],
@@ -80,6 +81,7 @@ pub fn validate(pages: &[Page], graph: &LinkGraph, _config: &Config) -> (QuizSet
         set.questions.extend(questions);
     }
     diags.extend(duplicate_ids(pages, &set.questions));
+    diags.extend(lint::check(pages, &set.questions, &config.quiz));
     for (qi, q) in set.questions.iter().enumerate() {
         set.by_page[q.page].push(qi);
         for p in q.tested_pages() {
