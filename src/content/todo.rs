@@ -25,7 +25,7 @@ pub fn warnings(page: &Page) -> Vec<Diagnostic> {
             continue;
         }
         let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-        let note = text[at..line_end].trim();
+        let note = text[at..line_end].trim().trim_end_matches(['"', '\'']);
         out.push(
             page.warning(pos, format!("unfinished: `{note}`"))
                 .with_len(MARKER.len())

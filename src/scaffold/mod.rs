@@ -71,7 +71,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     move |source| Error::Io { path, source }
 }
 
-const ATLAS_SYNONYMS: &str = "# Words that mean the same for search, applied when the index is built and when a query is\n\
+const ATLAS_SYNONYMS: &str =
+    "# Words that mean the same for search, applied when the index is built and when a query is\n\
 # read. One group per line, members separated by \"=\"; \"#\" starts a comment.\n\
 # A group of single words folds spelling variants into the first one:\n\
 behavioural = behavioral\n\

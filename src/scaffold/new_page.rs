@@ -36,7 +36,7 @@ pub fn new_page(root: &Path, kind: &str, title: &str) -> Result<PathBuf, Error> 
         from_archetype(&archetype, kind, title, &slug)?
     } else {
         let (pages, _) = crate::content::load_pages(root, &config, true);
-        skeleton(&config, kind, kc, title, &pages)
+        skeleton(kind, kc, title, &pages)
     };
     std::fs::create_dir_all(&folder).map_err(|source| Error::Io { path: folder.clone(), source })?;
     std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
@@ -63,7 +63,7 @@ fn from_archetype(path: &Path, kind: &str, title: &str, slug: &str) -> Result<St
 
 /// The built-in skeleton: required fields filled so the page checks clean, every `TODO` a warning
 /// until it is written, the kind's `sections` as headings, and a quiz starter in comments.
-fn skeleton(config: &Config, kind: &str, kc: &KindConfig, title: &str, pages: &[Page]) -> String {
+fn skeleton(kind: &str, kc: &KindConfig, title: &str, pages: &[Page]) -> String {
     let mut fm = vec![
         format!("title: {}", quoted(title)),
         "summary: \"TODO: one or two sentences that say what this page is about.\"".to_string(),
@@ -78,19 +78,11 @@ fn skeleton(config: &Config, kind: &str, kc: &KindConfig, title: &str, pages: &[
         }
     }
     for (name, rel) in &kc.relations {
-        let hint = rel.kind.as_ref().map(|k| format!("  # slugs of {k} pages")).unwrap_or_else(|| "  # page slugs".into());
+        let hint =
+            rel.kind.as_ref().map(|k| format!("  # slugs of {k} pages")).unwrap_or_else(|| "  # page slugs".into());
         // A required relation gets an existing target so the new page passes `rapport check` at once.
-        let first = kc
-            .required
-            .contains(name)
-            .then(|| {
-                pages
-                    .iter()
-                    .filter(|p| !p.is_home())
-                    .find(|p| rel.kind.as_deref().map_or(p.kind != kind, |k| p.kind == k))
-                    .map(|p| p.slug.clone())
-            })
-            .flatten();
+        let first =
+            kc.required.contains(name).then(|| example_target(pages, kind, name, rel.kind.as_deref())).flatten();
         fm.push(format!("{name}: [{}]{hint}", first.unwrap_or_default()));
     }
     fm.extend(["tags: []".to_string(), "related: []  # slugs of pages to list under \"See also\"".to_string()]);
@@ -99,8 +91,21 @@ fn skeleton(config: &Config, kind: &str, kc: &KindConfig, title: &str, pages: &[
     } else {
         kc.sections.iter().map(|s| format!("\n## {s}\n\nTODO: write this section.\n")).collect()
     };
-    let _ = config;
     format!("---\n{}\n{QUIZ_STARTER}---\n{body}", fm.join("\n"))
+}
+
+/// A target for relation `name` of a new `kind` page: what an existing page of the kind names
+/// first there, else the first page of the relation's target kind (any other kind when untyped).
+fn example_target(pages: &[Page], kind: &str, name: &str, target_kind: Option<&str>) -> Option<String> {
+    let used = pages.iter().filter(|p| p.kind == kind).find_map(|p| p.relations.get(name)?.first());
+    if let Some(r) = used {
+        return Some(r.target.clone());
+    }
+    pages
+        .iter()
+        .filter(|p| !p.is_home())
+        .find(|p| target_kind.map_or(p.kind != kind, |k| p.kind == k))
+        .map(|p| p.slug.clone())
 }
 
 /// A commented example question: remove the `# ` to use it (README: "Quizzes").

@@ -85,8 +85,9 @@ fn find<'a>(all: &'a [(String, &'static str)], name: &str) -> Result<&'a (String
     let wanted = name.trim_start_matches("templates/");
     all.iter().find(|(n, _)| n == wanted || n.trim_end_matches(".html") == wanted).ok_or_else(|| {
         let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-        let hint =
-            crate::diagnostics::did_you_mean(wanted, names.iter().copied()).map(|h| format!(" ({h})")).unwrap_or_default();
+        let hint = crate::diagnostics::did_you_mean(wanted, names.iter().copied())
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
         Error::Usage(format!("no built-in template `{name}`{hint}; there are: {}", names.join(", ")))
     })
 }

@@ -1,5 +1,6 @@
 //! Integration tests: fixture sites built with the real `rapport` binary.
 
+mod authoring;
 mod build;
 mod bundled;
 mod diagnostics;
