@@ -129,3 +129,15 @@ fn theme_eject_writes_templates_that_override_the_built_in_ones() {
     site.run(&["theme", "eject", "footer.html", "--force"]).ok();
     site.run(&["theme", "eject", "footr"]).expect_code(2).stderr_has("did you mean `footer.html`?");
 }
+
+#[test]
+fn counts_read_naturally() {
+    let one = "---\ntitle: Getting started\nsummary: One question.\nquiz:\n  - type: truefalse\n    prompt: A link to a missing page stops the build.\n    answer: true\n    explanation: Links are checked.\n---\n\nSee [[writing-questions]].\n";
+    let two = "---\ntitle: Writing questions\nsummary: None here.\n---\n\nSee [[getting-started]].\n";
+    let mut site = init("s", &["--minimal"])
+        .file("content/lessons/getting-started.md", one)
+        .file("content/lessons/writing-questions.md", two);
+    site.build().ok();
+    assert!(site.output_file("index.html").contains("1 question across the site."));
+    assert!(site.output_file("quiz/index.html").contains("1 question across the site."));
+}
