@@ -1,5 +1,6 @@
 //! Problems found in a site, collected across a whole run and printed rustc-style.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -166,7 +167,34 @@ impl Diagnostics {
         }
         out.push_str(&self.summary());
         out.push('\n');
+        for line in self.rule_tallies() {
+            out.push_str(&line);
+            out.push('\n');
+        }
         out
+    }
+
+    /// One line per check whose messages read `CHECK [RULE]: ...` (the quiz item-writing check),
+    /// counting its findings by rule: `item-writing: 3 findings (2 near-duplicate, 1 no-explanation)`.
+    pub fn rule_tallies(&self) -> Vec<String> {
+        let mut tallies: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        for d in &self.items {
+            let Some((check, rest)) = d.message.split_once(" [") else { continue };
+            let Some((rule, _)) = rest.split_once("]: ") else { continue };
+            if !check.contains(' ') && !rule.contains(' ') {
+                *tallies.entry(check).or_default().entry(rule).or_default() += 1;
+            }
+        }
+        tallies
+            .into_iter()
+            .map(|(check, rules)| {
+                let total: usize = rules.values().sum();
+                let mut by_rule: Vec<(&str, usize)> = rules.into_iter().collect();
+                by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let parts: Vec<String> = by_rule.iter().map(|(r, n)| format!("{n} {r}")).collect();
+                format!("{check}: {total} {} ({})", plural(total, "finding"), parts.join(", "))
+            })
+            .collect()
     }
 
     /// "2 errors, 1 warning" style count.

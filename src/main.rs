@@ -46,12 +46,21 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Create a new site in DIR with one sample page of each kind.
+    /// Create a new site in DIR: the Common Factors Atlas kinds with a sample page of each,
+    /// or with --minimal general kinds (lesson, course, faq, glossary, page) for any course.
     Init {
         /// Folder for the new site (created if missing).
         dir: PathBuf,
+        /// Start from general kinds (lesson, course, faq, glossary, page) instead of the atlas's.
+        #[arg(long)]
+        minimal: bool,
     },
-    /// Create a page of KIND titled TITLE, with that kind's front matter filled in.
+    /// List the built-in templates, or write them into the site's theme folder to change them.
+    Theme {
+        #[command(subcommand)]
+        what: ThemeCommand,
+    },
+    /// Create a page of KIND titled TITLE from the kind's skeleton (or archetypes/KIND.md).
     New {
         /// Kind of page, as declared in site.toml (factor, technique, faq, ...).
         kind: String,
@@ -124,6 +133,25 @@ enum ExportCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// List the built-in templates and which of them the site overrides.
+    List {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Write built-in templates (all, or those named) to themes/<theme>/templates/ to edit them.
+    Eject {
+        /// Templates to write, e.g. footer.html (all when none is named).
+        templates: Vec<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Replace the site's own copies.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 #[derive(clap::Args)]
 struct SiteArgs {
     /// Site root: the folder holding site.toml and content/.
@@ -191,10 +219,25 @@ fn run(command: Command) -> Result<(), Error> {
             println!("Checked {} pages and {} links: {}", site.pages.len(), site.graph.link_count, diags.summary());
             Ok(())
         }
-        Command::Init { dir } => {
-            let written = rapport::scaffold::init(&dir)?;
+        Command::Init { dir, minimal } => {
+            let starter = if minimal { rapport::scaffold::Starter::Minimal } else { rapport::scaffold::Starter::Atlas };
+            let written = rapport::scaffold::init(&dir, starter)?;
             println!("Created a new site in {} ({} files).", dir.display(), written.len());
-            println!("Next: cd {} && rapport build, then open public/index.html", dir.display());
+            println!("Next: cd {} && rapport serve (or rapport build, then open public/index.html)", dir.display());
+            Ok(())
+        }
+        Command::Theme { what: ThemeCommand::List { site } } => {
+            for t in rapport::scaffold::templates(&site.root)? {
+                let own = t.overridden.map(|p| format!("  (yours: {})", p.display())).unwrap_or_default();
+                println!("{:<20} {}{own}", t.name, t.about);
+            }
+            Ok(())
+        }
+        Command::Theme { what: ThemeCommand::Eject { templates, site, force } } => {
+            for path in rapport::scaffold::eject(&site.root, &templates, force)? {
+                println!("Wrote {}", path.display());
+            }
+            println!("Edit them there: they replace the built-in templates of the same name.");
             Ok(())
         }
         Command::New { kind, title, site } => {

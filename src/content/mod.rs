@@ -3,6 +3,7 @@
 pub mod discover;
 pub mod frontmatter;
 pub mod page;
+pub mod todo;
 
 use std::path::Path;
 
@@ -45,5 +46,10 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
         }
     };
     let doc = markdown::analyze(&text, body_start);
-    build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config)
+    let (page, mut problems) =
+        build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config);
+    if let Some(p) = &page {
+        problems.extend(todo::warnings(p));
+    }
+    (page, problems)
 }

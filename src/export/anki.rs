@@ -66,10 +66,28 @@ fn anki_back(q: &Question, l: &Linker) -> String {
     let items: String = lines.iter().map(|s| format!("<li>{}</li>", tera::escape_html(s))).collect();
     let tag = if ordered { "ol" } else { "ul" };
     let mut back = format!("<p><b>{label}:</b></p><{tag}>{items}</{tag}>");
+    if !q.feedback.is_empty() {
+        // Per-option feedback: why each tempting answer is wrong (or the right one right).
+        let notes: String = q
+            .feedback
+            .iter()
+            .map(|(key, md)| format!("<li><b>{}</b>: {}</li>", tera::escape_html(key), inline(&l.html(md))))
+            .collect();
+        back.push_str(&format!("<p><b>Feedback:</b></p><ul>{notes}</ul>"));
+    }
     if let Some(e) = &q.explanation {
         back.push_str(&l.html(e));
     }
     back
+}
+
+/// A rendered Markdown paragraph without its `<p>` wrapper, to sit inside a list item.
+fn inline(html: &str) -> &str {
+    let t = html.trim();
+    match t.strip_prefix("<p>").and_then(|r| r.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner,
+        _ => t,
+    }
 }
 
 /// Relative links mean nothing inside Anki: they become absolute with `base_url`, or plain text.

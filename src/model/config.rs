@@ -73,12 +73,47 @@ pub struct QuizConfig {
     /// Shuffle options of choice questions in the browser.
     #[serde(default = "yes")]
     pub shuffle: bool,
+    /// What the item-writing check's findings are: warnings (default), errors, or not reported.
+    #[serde(default)]
+    pub item_checks: ItemChecks,
+    /// Item-writing rules not to report (by name, e.g. "no-explanation").
+    #[serde(default)]
+    pub item_checks_allow: Vec<String>,
 }
 
 impl Default for QuizConfig {
     fn default() -> Self {
-        QuizConfig { practice_size: default_practice_size(), shuffle: true }
+        QuizConfig {
+            practice_size: default_practice_size(),
+            shuffle: true,
+            item_checks: ItemChecks::default(),
+            item_checks_allow: Vec::new(),
+        }
     }
+}
+
+/// The item-writing check's rules, by the names `item_checks_allow` takes.
+pub const ITEM_CHECK_RULES: &[&str] = &[
+    "longest-correct",
+    "absolute-false",
+    "all-none-of-the-above",
+    "near-duplicate",
+    "too-few-options",
+    "short-answer-one-form",
+    "no-explanation",
+];
+
+/// `[quiz] item_checks`: how the item-writing check reports what it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemChecks {
+    /// Findings are warnings.
+    #[default]
+    Warn,
+    /// Findings are errors, for instructors who want a strict bank.
+    Error,
+    /// The check does not run.
+    Off,
 }
 
 /// `[kinds.NAME]`: one kind of page.
@@ -107,6 +142,9 @@ pub struct KindConfig {
     pub fields: IndexMap<String, FieldConfig>,
     #[serde(default)]
     pub relations: IndexMap<String, RelationConfig>,
+    /// Headings `rapport new` writes into a new page of this kind (none when empty).
+    #[serde(default)]
+    pub sections: Vec<String>,
 }
 
 /// `[kinds.NAME.fields.FIELD]`: a kind's own field.
@@ -222,6 +260,7 @@ impl Config {
             optional: vec![],
             fields: IndexMap::new(),
             relations: IndexMap::new(),
+            sections: Vec::new(),
         });
         let problems = config.check(text);
         if problems.is_empty() {
@@ -235,6 +274,13 @@ impl Config {
     fn check(&self, text: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let at = |needle: &str| locate_line(text, needle);
+        for rule in self.quiz.item_checks_allow.iter().filter(|r| !ITEM_CHECK_RULES.contains(&r.as_str())) {
+            let (l, c) = locate_text(text, &format!("\"{rule}\""));
+            out.push(
+                Diagnostic::error(CONFIG_FILE, l, c, format!("`item_checks_allow` names an unknown rule `{rule}`"))
+                    .with_help(did_you_mean(rule, ITEM_CHECK_RULES.iter().copied())),
+            );
+        }
         let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
         for (name, kind) in &self.kinds {
             let folder = kind.folder.trim_matches('/');
@@ -298,6 +344,11 @@ impl Config {
 /// Line and column of the first line starting with `needle` (1,1 when absent).
 pub(crate) fn locate_line(text: &str, needle: &str) -> (usize, usize) {
     text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| (i + 1, 1)).unwrap_or((1, 1))
+}
+
+/// Line and column of the first occurrence of `needle` in `text` (1:1 when absent).
+fn locate_text(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map(|at| LineIndex::new(text).locate(text, at)).unwrap_or((1, 1))
 }
 
 /// "factor" -> "Factor".

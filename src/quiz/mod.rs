@@ -5,6 +5,7 @@
 
 mod answers;
 mod item;
+pub mod lint;
 mod pages;
 mod parse;
 pub mod view;
@@ -42,7 +43,7 @@ pub fn output_files(site: &Site) -> Vec<OutputFile> {
 }
 
 /// Parses and checks the `quiz:` lists of all pages; every problem is located.
-pub fn validate(pages: &[Page], graph: &LinkGraph, _config: &Config) -> (QuizSet, Vec<Diagnostic>) {
+pub fn validate(pages: &[Page], graph: &LinkGraph, config: &Config) -> (QuizSet, Vec<Diagnostic>) {
     let mut set = QuizSet {
         by_page: vec![Vec::new(); pages.len()],
         covering: vec![Vec::new(); pages.len()],
@@ -55,6 +56,7 @@ pub fn validate(pages: &[Page], graph: &LinkGraph, _config: &Config) -> (QuizSet
         set.questions.extend(questions);
     }
     diags.extend(duplicate_ids(pages, &set.questions));
+    diags.extend(lint::check(pages, &set.questions, &config.quiz));
     for (qi, q) in set.questions.iter().enumerate() {
         set.by_page[q.page].push(qi);
         for p in q.tested_pages() {

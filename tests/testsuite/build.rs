@@ -217,7 +217,7 @@ fn init_creates_a_site_that_builds_and_new_adds_a_checked_page() {
 #[test]
 fn every_command_has_help() {
     let mut t = SiteTest::empty_dir();
-    for cmd in ["build", "check", "init", "new", "search", "export"] {
+    for cmd in ["build", "check", "init", "new", "search", "export", "theme"] {
         t.run(&[cmd, "--help"]).ok().stdout_has("Usage: rapport");
     }
 }

@@ -57,6 +57,54 @@ fn has_enough_quiz_questions() {
     }
 }
 
+/// The bank as issue 16 asks for it: understanding, not test-wiseness.
+#[test]
+fn quiz_bank_measures_understanding() {
+    use rapport::model::quiz::Answer;
+    let site = load();
+    let qs = &site.quizzes.questions;
+    assert!(qs.len() >= 300, "{} questions, expected at least 300", qs.len());
+    let mut types: Vec<&str> = qs.iter().map(|q| q.qtype().name()).collect();
+    types.sort_unstable();
+    types.dedup();
+    assert_eq!(types.len(), 6, "all six types in use: {types:?}");
+    let pct = |n: usize, of: usize| n * 100 / of.max(1);
+
+    let choice: Vec<_> = qs
+        .iter()
+        .filter(|q| matches!(q.answer, Answer::Single { .. } | Answer::Multiple { .. } | Answer::Truefalse(_)))
+        .collect();
+    let with_feedback = choice.iter().filter(|q| !q.feedback.is_empty()).count();
+    assert!(
+        pct(with_feedback, choice.len()) >= 60,
+        "per-option feedback on {with_feedback} of {} choice questions",
+        choice.len()
+    );
+
+    let vignettes = qs.iter().filter(|q| q.prompt.source.split_whitespace().count() >= 30).count();
+    assert!(pct(vignettes, qs.len()) >= 25, "{vignettes} of {} questions are applied vignettes (30+ words)", qs.len());
+
+    let hard = qs.iter().filter(|q| q.difficulty.as_deref() == Some("hard")).count();
+    assert!(pct(hard, qs.len()) >= 15, "{hard} of {} questions are hard", qs.len());
+
+    let singles: Vec<_> = qs
+        .iter()
+        .filter_map(|q| match &q.answer {
+            Answer::Single { options, correct } => Some((options, *correct)),
+            _ => None,
+        })
+        .collect();
+    let longest = singles
+        .iter()
+        .filter(|(o, c)| o.iter().enumerate().all(|(i, x)| i == *c || x.chars().count() < o[*c].chars().count()))
+        .count();
+    assert!(
+        longest * 100 <= singles.len() * 35,
+        "the correct option is the longest in {longest} of {} single-choice questions",
+        singles.len()
+    );
+}
+
 #[test]
 fn concept_pages_have_sections_links_and_sources() {
     let site = load();

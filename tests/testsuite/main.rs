@@ -1,8 +1,11 @@
 //! Integration tests: fixture sites built with the real `rapport` binary.
 
+mod authoring;
 mod build;
 mod bundled;
 mod diagnostics;
 mod harness;
+mod originality;
 mod quiz;
+mod quiz_lint;
 mod serve;

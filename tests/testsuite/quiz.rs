@@ -233,6 +233,11 @@ fn anki_deck_has_headers_and_one_row_per_question() {
     }
     let bordin = rows.iter().find(|r| r.ends_with("\trapport-bordin")).expect("guid column");
     assert!(bordin.contains("<p><b>Answer:</b></p><ul><li>Edward Bordin</li></ul>"), "{bordin}");
+    // Per-option feedback reaches the back of the card.
+    assert!(
+        bordin.contains("<p><b>Feedback:</b></p><ul><li><b>Carl Rogers</b>: Rogers described the core conditions, not this model.</li></ul>"),
+        "{bordin}"
+    );
     // No base_url: relative links would be dead inside Anki, so they become text.
     assert!(bordin.contains("see <span>The bond</span>"), "{bordin}");
     assert!(bordin.contains("\tbordin alliance factor alliance\t"), "tags: {bordin}");
