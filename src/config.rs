@@ -43,6 +43,33 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub quiz: QuizConfig,
+    /// Bibliography file(s) for citations, relative to the site root (`.bib` or hayagriva `.yml`).
+    #[serde(default)]
+    pub bibliography: BibliographyFiles,
+    /// A CSL style bundled with hayagriva, by name (`apa`, `chicago-author-date`, `ieee`...).
+    #[serde(default = "default_citation_style")]
+    pub citation_style: String,
+}
+
+/// `bibliography = "references.bib"` or a list of files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+pub enum BibliographyFiles {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl BibliographyFiles {
+    /// The files, in the order given.
+    pub fn files(&self) -> &[String] {
+        match self {
+            BibliographyFiles::None => &[],
+            BibliographyFiles::One(f) => std::slice::from_ref(f),
+            BibliographyFiles::Many(v) => v,
+        }
+    }
 }
 
 /// `[search]`: options of the search index.
@@ -156,6 +183,9 @@ fn default_list_page_size() -> usize {
 }
 fn default_synonyms() -> String {
     "synonyms.txt".into()
+}
+fn default_citation_style() -> String {
+    crate::citations::format::DEFAULT_STYLE.into()
 }
 fn default_practice_size() -> usize {
     10
@@ -275,6 +305,16 @@ impl Config {
                 }
             }
         }
+        if crate::citations::format::CslStyle::bundled(&self.citation_style).is_none() {
+            let (l, c) = at("citation_style");
+            let names = crate::citations::format::CslStyle::names();
+            out.push(
+                Diagnostic::error(CONFIG_FILE, l, c, format!("unknown citation style `{}`", self.citation_style))
+                    .with_help(did_you_mean(&self.citation_style, names).or_else(|| {
+                        Some("use the name of a CSL style bundled with hayagriva, e.g. `apa`".into())
+                    })),
+            );
+        }
         out.into_iter().map(|d| d.with_source(text)).collect()
     }
 
@@ -332,6 +372,17 @@ mod tests {
     fn unknown_key_is_an_error() {
         let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn citation_style_defaults_to_apa_and_unknown_styles_are_reported() {
+        let c = Config::parse("title = \"x\"\nbibliography = \"refs.bib\"\n").expect("valid");
+        assert_eq!(c.citation_style, "apa");
+        assert_eq!(c.bibliography.files(), ["refs.bib"]);
+        let err = Config::parse("title = \"x\"\ncitation_style = \"chicago-author-dat\"\n").unwrap_err();
+        assert_eq!(err[0].line, 2);
+        assert!(err[0].message.contains("unknown citation style"), "{}", err[0].message);
+        assert_eq!(err[0].help.as_deref(), Some("did you mean `chicago-author-date`?"));
     }
 
     #[test]

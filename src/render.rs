@@ -470,7 +470,8 @@ impl<'a> Renderer<'a> {
         let kind_cfg = site.config.kind(&page.kind);
         let mut ctx = self.base_context(&path, &page.title, Some(&page.kind));
         let links = site.graph.rendered_links(&site.pages, i);
-        let content = markdown::render(&page.text, page.body_start, &links);
+        let cites = crate::citations::CiteLinker::new(&site.citations, &path);
+        let content = markdown::render_cited(&page.text, page.body_start, &links, cites.as_ref());
         let rel_views = |list: &[crate::links::Relation]| -> Vec<RelationView> {
             list.iter()
                 .filter(|r| !r.targets.is_empty())

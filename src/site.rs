@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::citations::{self, Citations};
 use crate::config::Config;
 use crate::content::{self, page::Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -46,6 +47,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub graph: LinkGraph,
     pub quizzes: QuizSet,
+    /// Bibliography, formatted citations and who cites what (empty without `bibliography`).
+    pub citations: Citations,
     /// Generated pages requested by later stages (search results, practice pages).
     pub extra_pages: Vec<ExtraPage>,
 }
@@ -105,11 +108,15 @@ impl Site {
         diags.extend(problems);
         let (quizzes, problems) = quiz::validate(&pages, &graph, &config);
         diags.extend(problems);
-        let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
+        let (citations, problems) = citations::validate(&opts.root, &config, &pages, &quizzes);
+        diags.extend(problems);
+        let mut site =
+            Site { root: opts.root.clone(), config, pages, graph, quizzes, citations, extra_pages: Vec::new() };
         if diags.has_errors() {
             return Err(Error::Content(diags));
         }
         let mut extra = site.quizzes.extra_pages(&site);
+        extra.extend(citations::view::references_page(&site.citations, &site.pages));
         if site.config.search.enabled {
             extra.extend(search::extra_pages(&site));
         }
@@ -152,7 +159,9 @@ impl Site {
 
     /// Extra template variables for page `i` contributed by later stages.
     pub fn page_extras(&self, i: usize, out_path: &str) -> Vec<(&'static str, serde_json::Value)> {
-        self.quizzes.page_context(self, i, out_path).map(|q| ("quiz", q)).into_iter().collect()
+        let quiz = self.quizzes.page_context(self, i, out_path).map(|q| ("quiz", q));
+        let references = citations::view::page_references(&self.citations, i, out_path).map(|r| ("references", r));
+        quiz.into_iter().chain(references).collect()
     }
 
     /// Index of the page with this slug.

@@ -185,7 +185,7 @@ pub fn portable_markdown(site: &Site, md: &Markdown) -> String {
         at = link.offset + written.len();
     }
     out.push_str(&md.source[at..]);
-    out
+    crate::citations::view::plain(&site.citations, &out)
 }
 
 /// The label an author wrote for a link (`[[t|label]]`, `[label](x.md)`), if any.

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Tera;
 
+use crate::citations;
 use crate::content::discover::{self, SourceFile};
 use crate::content::{self, page::Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -56,6 +57,8 @@ impl Changes {
             "themes" | "templates" => self.templates = true,
             "static" => self.assets = true,
             "site.toml" | "synonyms.txt" => self.config = true,
+            // Bibliography files sit beside site.toml; every page's citations may change.
+            _ if parts.as_path().as_os_str().is_empty() && name.ends_with(".bib") => self.config = true,
             _ => {}
         }
     }
@@ -215,6 +218,9 @@ impl State {
         let positions: Vec<usize> = olds.iter().map(|(p, _)| *p).collect();
         let (quizzes, problems) = quiz::validate(&self.site.pages, &self.site.graph, &self.site.config);
         diags.extend(problems);
+        let (citations, problems) =
+            citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
+        diags.extend(problems);
         let patched = if diags.has_errors() {
             Err(Vec::new())
         } else {
@@ -231,6 +237,8 @@ impl State {
             }
         };
         let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
+        // In-text citations are formatted site-wide (disambiguation): re-render pages whose works changed.
+        let old_citations = std::mem::replace(&mut self.site.citations, citations);
         // Generated pages (practice filters, course sheets) are built from every question.
         self.site.extra_pages = generated_pages(&self.site);
         let site = &self.site;
@@ -248,6 +256,9 @@ impl State {
         );
         for &p in &positions {
             pages.extend(site.graph.backlinks[p].iter().copied());
+        }
+        if old_citations.cites != site.citations.cites || old_citations.entries != site.citations.entries {
+            pages.extend(0..site.pages.len());
         }
         // Modules show their neighbours' titles.
         for (c, rels) in site.graph.relations.iter().enumerate() {
@@ -327,6 +338,8 @@ impl State {
         diags.extend(problems);
         let (quizzes, problems) = quiz::validate(&pages, &graph, config);
         diags.extend(problems);
+        let (citations, problems) = citations::validate(root, config, &pages, &quizzes);
+        diags.extend(problems);
         if diags.has_errors() {
             pages.truncate(kept);
             self.site.pages = restore_order(pages, displaced, total);
@@ -338,6 +351,7 @@ impl State {
             pages,
             graph,
             quizzes,
+            citations,
             extra_pages: Vec::new(),
         };
         site.extra_pages = generated_pages(&site);
@@ -370,6 +384,7 @@ impl State {
 /// The pages later stages generate (quiz practice, review, progress and sheets; search results).
 fn generated_pages(site: &Site) -> Vec<ExtraPage> {
     let mut extra = site.quizzes.extra_pages(site);
+    extra.extend(crate::citations::view::references_page(&site.citations, &site.pages));
     if site.config.search.enabled {
         extra.extend(search::extra_pages(site));
     }

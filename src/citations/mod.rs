@@ -1,0 +1,176 @@
+//! Citations: Pandoc citation syntax in page bodies and quiz fields, checked against the site's
+//! bibliography and formatted by hayagriva in the site's CSL style (APA 7th by default).
+//!
+//! - `syntax.rs`: finds citations in Markdown, with positions.
+//! - `bibliography.rs`: reads `.bib` (BibTeX/BibLaTeX) and hayagriva `.yml` files, locating problems.
+//! - `format.rs`: hayagriva's driver -> in-text citations and bibliography entries (HTML, plain text).
+//! - `view.rs`: HTML of citations in a page, its References section, the references page.
+
+pub mod bibliography;
+pub mod format;
+pub mod syntax;
+pub mod view;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::content::page::Page;
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+use crate::quiz::QuizSet;
+use bibliography::Bibliography;
+use format::{CiteRequest, CslStyle, FormattedCite, FormattedEntry};
+use syntax::{Cite, Form};
+
+pub use view::{CiteLinker, REFERENCES_PAGE};
+
+/// The site's citations, checked and formatted: the model's bibliography data.
+#[derive(Debug, Default)]
+pub struct Citations {
+    /// False when site.toml names no bibliography: citations are then left as written.
+    pub enabled: bool,
+    /// Formatted in-text citations by their source text (`[@a, p. 3]`): the same text formats the
+    /// same everywhere, so page bodies and quiz fields look citations up by what they wrote.
+    pub cites: HashMap<String, FormattedCite>,
+    /// Every bibliography entry, in the style's order.
+    pub entries: Vec<FormattedEntry>,
+    /// Per page: indexes into `entries` of the works it cites (body and quiz), in entry order.
+    pub by_page: Vec<Vec<usize>>,
+    /// Per entry: the pages citing it, in page order.
+    pub cited_on: Vec<Vec<usize>>,
+}
+
+impl Citations {
+    /// Number of distinct works page `i` cites.
+    pub fn count_on(&self, i: usize) -> usize {
+        self.by_page.get(i).map_or(0, Vec::len)
+    }
+}
+
+/// One citation found in the site, with the file position of each of its keys.
+struct Found {
+    page: usize,
+    source: String,
+    cite: Cite,
+    /// Line and column of each item's `@`, in the page file.
+    positions: Vec<(usize, usize)>,
+}
+
+/// Reads the bibliography, finds every citation in page bodies and quiz fields, checks the keys and
+/// formats everything. Unknown keys, malformed entries and duplicate keys are errors; an entry
+/// never cited is a warning.
+pub fn validate(root: &Path, config: &Config, pages: &[Page], quizzes: &QuizSet) -> (Citations, Vec<Diagnostic>) {
+    let files = config.bibliography.files();
+    if files.is_empty() {
+        return (Citations { by_page: vec![Vec::new(); pages.len()], ..Default::default() }, Vec::new());
+    }
+    let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let Some(style) = CslStyle::bundled(&config.citation_style) else {
+        // Config::parse rejects unknown styles; this is a guard for configs built in code.
+        let msg = format!("unknown citation style `{}`", config.citation_style);
+        return (Citations::default(), vec![Diagnostic::error(CONFIG_FILE, 0, 0, msg)]);
+    };
+    let (bib, mut problems) = bibliography::load(root, files, &config_text);
+    let found = find_all(pages, quizzes);
+    problems.extend(check_keys(&bib, pages, &found));
+    let mut unique: Vec<&Found> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for f in &found {
+        if !seen.contains_key(f.source.as_str()) {
+            seen.insert(&f.source, unique.len());
+            unique.push(f);
+        }
+    }
+    let requests: Vec<CiteRequest> =
+        unique.iter().map(|f| CiteRequest { form: f.cite.form, items: &f.cite.items }).collect();
+    let (formatted, entries) = format::format_all(&bib.library, &style, &requests);
+    let cites: HashMap<String, FormattedCite> =
+        unique.iter().map(|f| f.source.clone()).zip(formatted).collect();
+    let index: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.key.as_str(), i)).collect();
+    let mut per_page: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+    for f in &found {
+        for it in &f.cite.items {
+            if let Some(&e) = index.get(it.key.as_str()) {
+                per_page[f.page].insert(e);
+            }
+        }
+    }
+    let mut cited_on = vec![Vec::new(); entries.len()];
+    for (p, set) in per_page.iter().enumerate() {
+        for &e in set {
+            cited_on[e].push(p);
+        }
+    }
+    for (e, on) in entries.iter().zip(&cited_on) {
+        if on.is_empty() {
+            if let Some(origin) = bib.origins.get(&e.key) {
+                problems.push(origin.warning(format!("bibliography entry `{}` is never cited", e.key)));
+            }
+        }
+    }
+    let by_page = per_page.into_iter().map(|s| s.into_iter().collect()).collect();
+    (Citations { enabled: true, cites, entries, by_page, cited_on }, problems)
+}
+
+/// Every citation of every page: the body first, then its quiz fields, in order.
+fn find_all(pages: &[Page], quizzes: &QuizSet) -> Vec<Found> {
+    let mut out = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let lines = LineIndex::new(&page.text);
+        for cite in syntax::scan(&page.text, page.body_start) {
+            let positions = cite.items.iter().map(|it| lines.locate(&page.text, it.offset)).collect();
+            out.push(Found { page: i, source: cite.source(&page.text).to_string(), cite, positions });
+        }
+        let front = &page.text[..page.body_start.min(page.text.len())];
+        for &q in quizzes.by_page.get(i).map(Vec::as_slice).unwrap_or_default() {
+            let question = &quizzes.questions[q];
+            let fields = std::iter::once(&question.prompt)
+                .chain(question.explanation.iter())
+                .chain(question.feedback.iter().map(|(_, m)| m));
+            for md in fields {
+                for cite in syntax::scan(&md.source, 0) {
+                    let source = cite.source(&md.source).to_string();
+                    // The field's text as YAML holds it is usually the text as written; where it
+                    // is not (escapes, folding), point at the question.
+                    let at = front.find(&source);
+                    let positions = cite
+                        .items
+                        .iter()
+                        .map(|it| match at {
+                            Some(a) => lines.locate(&page.text, a + it.offset - cite.range.start),
+                            None => (question.line, question.col),
+                        })
+                        .collect();
+                    out.push(Found { page: i, source, cite, positions });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Errors for keys the bibliography lacks (with a did-you-mean); a warning for `-@key` in a group.
+fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for f in found {
+        let page = &pages[f.page];
+        for (it, &pos) in f.cite.items.iter().zip(&f.positions) {
+            if bib.library.get(&it.key).is_none() {
+                let help = did_you_mean(&it.key, bib.keys())
+                    .or_else(|| Some("add the work to the bibliography, or correct the key".to_string()));
+                out.push(
+                    page.error(pos, format!("unknown citation key `{}`", it.key))
+                        .with_len(it.key.chars().count() + 1)
+                        .with_help(help),
+                );
+            }
+            if it.suppress_author && f.cite.form == Form::Bracketed && f.cite.items.len() > 1 {
+                out.push(
+                    page.warning(pos, format!("`-@{}` shows the year only when it is cited alone", it.key))
+                        .with_help(Some(format!("write `[-@{}]` as its own citation", it.key))),
+                );
+            }
+        }
+    }
+    out
+}
