@@ -156,6 +156,15 @@ fn read_biblatex(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Ve
         let mut out = Vec::new();
         for entry in bib.iter() {
             let Some((_, span)) = keys.iter().find(|(k, _)| *k == entry.key) else { continue };
+            // hayagriva drops fields it cannot read (a bad date prints as "n.d."): report them.
+            let bad = field_problems(entry);
+            for (fspan, msg) in &bad {
+                let fspan = if fspan.start == usize::MAX { span } else { fspan };
+                report(fspan, format!("malformed bibliography entry `{}`: {msg}", entry.key), None);
+            }
+            if !bad.is_empty() {
+                continue;
+            }
             match Entry::try_from(entry) {
                 Ok(e) => out.push((e, origin(shown, text, &lines, span))),
                 Err(e) => report(&e.span, format!("malformed bibliography entry `{}`: {}", entry.key, e.kind), None),
@@ -164,6 +173,19 @@ fn read_biblatex(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Ve
         return out;
     }
     Vec::new()
+}
+
+/// Fields of `entry` that hold something their type does not allow, with the field's span.
+fn field_problems(entry: &biblatex::Entry) -> Vec<(Range<usize>, String)> {
+    let report = entry.verify();
+    let mut out: Vec<(Range<usize>, String)> =
+        report.malformed.into_iter().map(|(field, e)| (e.span, format!("`{field}` is not valid: {}", e.kind))).collect();
+    // biblatex's list of what each entry type requires (a journal article needs its journal);
+    // located at the key by the caller.
+    for field in report.missing {
+        out.push((usize::MAX..usize::MAX, format!("a `{}` entry needs `{field}`", entry.entry_type)));
+    }
+    out
 }
 
 /// Replaces the entry around byte `offset` (from the `@` that starts it to the next entry) with
@@ -236,11 +258,12 @@ mod tests {
     #[test]
     fn every_malformed_entry_is_reported_and_the_rest_load() {
         let text = format!(
-            "{GOOD}@article{{b2002,\n  title = {{B}\n  year = 2002\n}}\n@book{{c2003,\n  author = {{Roe, R.}},\n  title = {{C}},\n  date = {{2003}}\n}}\n@article{{d2004 title = x}}\n"
+            "{GOOD}@article{{b2002,\n  title = {{B}}\n  year = 2002\n}}\n@book{{c2003,\n  author = {{Roe, R.}},\n  title = {{C}},\n  publisher = {{P}},\n  date = {{2003}}\n}}\n@article{{d2004 title = x}}\n"
         );
         let (keys, problems) = read(&text);
-        assert!(keys.contains(&"a2001".to_string()) && keys.contains(&"c2003".to_string()), "{keys:?}");
-        assert!(problems.len() >= 2, "{problems:?}");
+        assert!(keys.contains(&"a2001".to_string()) && keys.contains(&"c2003".to_string()), "{keys:?} {problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!((problems[0].line, problems[1].line), (9, 17), "{problems:?}");
         assert!(problems.iter().all(|p| p.message.starts_with("malformed bibliography entry")), "{problems:?}");
         assert!(problems.iter().all(|p| p.line > 0 && p.source_line.is_some()), "{problems:?}");
     }
@@ -258,11 +281,17 @@ mod tests {
 
     #[test]
     fn bad_field_value_is_located() {
-        let text = "@article{e2005,\n  author = {Doe, J.},\n  title = {E},\n  date = {not a date}\n}\n";
+        let text = "@article{e2005,\n  author = {Doe, J.},\n  title = {E},\n  volume = {twelve}\n}\n";
         let (keys, problems) = read(text);
         assert!(keys.is_empty(), "{keys:?}");
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[1].message, "malformed bibliography entry `e2005`: a `article` entry needs `journaltitle`");
+        assert_eq!((problems[1].line, problems[1].col), (1, 10));
         assert_eq!(problems[0].line, 4, "{problems:?}");
+        assert!(problems[0].message.contains("`volume` is not valid"), "{problems:?}");
+        let (_, problems) = read("@book{f2006,\n  author = {Doe, J.},\n  year = {2006}\n}\n");
+        assert_eq!(problems[0].message, "malformed bibliography entry `f2006`: a `book` entry needs `title`");
+        assert_eq!(problems[0].line, 1);
     }
 
     #[test]
