@@ -2,6 +2,7 @@
 
 mod build;
 mod bundled;
+mod citations;
 mod diagnostics;
 mod harness;
 mod quiz;
