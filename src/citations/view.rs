@@ -97,8 +97,13 @@ impl<'a> CiteLinker<'a> {
 
 /// `md` with each citation replaced by its plain formatted text (exports).
 pub fn plain(citations: &Citations, md: &str) -> String {
-    if !citations.enabled {
-        return md.to_string();
+    plain_cow(citations, md).into_owned()
+}
+
+/// [`plain`], borrowing when there is nothing to replace (the search index's section texts).
+pub fn plain_cow<'a>(citations: &Citations, md: &'a str) -> std::borrow::Cow<'a, str> {
+    if !citations.enabled || !md.contains('@') {
+        return md.into();
     }
     let mut out = String::with_capacity(md.len());
     let mut at = 0;
@@ -110,7 +115,7 @@ pub fn plain(citations: &Citations, md: &str) -> String {
         }
     }
     out.push_str(&md[at..]);
-    out
+    out.into()
 }
 
 /// Template data of page `i`'s References section: the works it cites, formatted, each with a
