@@ -310,9 +310,10 @@ impl Config {
             let names = crate::citations::format::CslStyle::names();
             out.push(
                 Diagnostic::error(CONFIG_FILE, l, c, format!("unknown citation style `{}`", self.citation_style))
-                    .with_help(did_you_mean(&self.citation_style, names).or_else(|| {
-                        Some("use the name of a CSL style bundled with hayagriva, e.g. `apa`".into())
-                    })),
+                    .with_help(
+                        did_you_mean(&self.citation_style, names)
+                            .or_else(|| Some("use the name of a CSL style bundled with hayagriva, e.g. `apa`".into())),
+                    ),
             );
         }
         out.into_iter().map(|d| d.with_source(text)).collect()

@@ -217,7 +217,8 @@ pub fn render_cited(
 ) -> String {
     let body = &text[body_start..];
     let mut ids = HeadingIds::default();
-    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
     if let Some(c) = cites {
         events = c.splice(events, text, body_start);
     }

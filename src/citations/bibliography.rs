@@ -78,8 +78,13 @@ pub fn load(root: &Path, files: &[String], config_text: &str) -> (Bibliography, 
             Err(e) => {
                 let (line, col) = crate::config::locate_line(config_text, "bibliography");
                 problems.push(
-                    Diagnostic::error(crate::config::CONFIG_FILE, line, col, format!("cannot read bibliography `{file}`: {e}"))
-                        .with_source(config_text),
+                    Diagnostic::error(
+                        crate::config::CONFIG_FILE,
+                        line,
+                        col,
+                        format!("cannot read bibliography `{file}`: {e}"),
+                    )
+                    .with_source(config_text),
                 );
             }
         }
@@ -178,8 +183,11 @@ fn read_biblatex(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Ve
 /// Fields of `entry` that hold something their type does not allow, with the field's span.
 fn field_problems(entry: &biblatex::Entry) -> Vec<(Range<usize>, String)> {
     let report = entry.verify();
-    let mut out: Vec<(Range<usize>, String)> =
-        report.malformed.into_iter().map(|(field, e)| (e.span, format!("`{field}` is not valid: {}", e.kind))).collect();
+    let mut out: Vec<(Range<usize>, String)> = report
+        .malformed
+        .into_iter()
+        .map(|(field, e)| (e.span, format!("`{field}` is not valid: {}", e.kind)))
+        .collect();
     // biblatex's list of what each entry type requires (a journal article needs its journal);
     // located at the key by the caller.
     for field in report.missing {
@@ -197,7 +205,7 @@ fn blank_entry_at(work: &mut String, offset: usize) -> bool {
         .map(|(i, _)| i)
         .filter(|&i| work[..i].chars().next_back().is_none_or(|c| c == '\n' || c.is_whitespace()))
         .collect();
-    let start = starts.iter().copied().filter(|&s| s <= offset).next_back().unwrap_or(0);
+    let start = starts.iter().copied().rfind(|&s| s <= offset).unwrap_or(0);
     let end = starts.iter().copied().find(|&s| s > offset.max(start)).unwrap_or(work.len());
     if work[start..end].trim().is_empty() {
         return false;
@@ -238,7 +246,8 @@ fn read_yaml(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Vec<(E
 mod tests {
     use super::*;
 
-    const GOOD: &str = "@article{a2001,\n  author = {Doe, Jane},\n  title = {A},\n  journal = {J},\n  year = {2001}\n}\n";
+    const GOOD: &str =
+        "@article{a2001,\n  author = {Doe, Jane},\n  title = {A},\n  journal = {J},\n  year = {2001}\n}\n";
 
     fn read(text: &str) -> (Vec<String>, Vec<Diagnostic>) {
         let mut problems = Vec::new();

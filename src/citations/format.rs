@@ -119,7 +119,8 @@ pub fn format_all(
             let mut f = cite_segments(&r.citation, keys, prefixes);
             if *year_only {
                 // hayagriva leaves a year-only cite bare; the style's own brackets go around it.
-                let (open, close) = (layout.prefix.clone().unwrap_or_default(), layout.suffix.clone().unwrap_or_default());
+                let (open, close) =
+                    (layout.prefix.clone().unwrap_or_default(), layout.suffix.clone().unwrap_or_default());
                 f.segments.insert(0, Segment::Html(escape_html(&open)));
                 f.segments.push(Segment::Html(escape_html(&close)));
                 f.plain = format!("{open}{}{close}", f.plain);

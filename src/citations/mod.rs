@@ -84,8 +84,7 @@ pub fn validate(root: &Path, config: &Config, pages: &[Page], quizzes: &QuizSet)
     let requests: Vec<CiteRequest> =
         unique.iter().map(|f| CiteRequest { form: f.cite.form, items: &f.cite.items }).collect();
     let (formatted, entries) = format::format_all(&bib.library, &style, &requests);
-    let cites: HashMap<String, FormattedCite> =
-        unique.iter().map(|f| f.source.clone()).zip(formatted).collect();
+    let cites: HashMap<String, FormattedCite> = unique.iter().map(|f| f.source.clone()).zip(formatted).collect();
     let index: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.key.as_str(), i)).collect();
     let mut per_page: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
     for f in &found {

@@ -94,13 +94,8 @@ pub fn scan(text: &str, start: usize) -> Vec<Cite> {
         }
         let key = caps.name("key").map_or("", |k| k.as_str());
         let locator = caps.name("loc").map_or("", |l| l.as_str()).trim().to_string();
-        let item = CiteItem {
-            key: unbrace(key),
-            offset: range.start,
-            prefix: String::new(),
-            locator,
-            suppress_author: false,
-        };
+        let item =
+            CiteItem { key: unbrace(key), offset: range.start, prefix: String::new(), locator, suppress_author: false };
         cites.push(Cite { form: Form::Narrative, range, items: vec![item] });
     }
     cites.sort_by_key(|c| c.range.start);
@@ -177,7 +172,8 @@ mod tests {
 
     #[test]
     fn finds_every_pandoc_form() {
-        let text = "As @rogers1957 argued [@wampold2015, p. 12]; see [@horvath2011; @fluckiger2018] and [-@bordin1979].";
+        let text =
+            "As @rogers1957 argued [@wampold2015, p. 12]; see [@horvath2011; @fluckiger2018] and [-@bordin1979].";
         let cites = scan(text, 0);
         assert_eq!(cites.len(), 4);
         assert_eq!(cites[0].form, Form::Narrative);

@@ -218,8 +218,7 @@ impl State {
         let positions: Vec<usize> = olds.iter().map(|(p, _)| *p).collect();
         let (quizzes, problems) = quiz::validate(&self.site.pages, &self.site.graph, &self.site.config);
         diags.extend(problems);
-        let (citations, problems) =
-            citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
+        let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
         diags.extend(problems);
         let patched = if diags.has_errors() {
             Err(Vec::new())

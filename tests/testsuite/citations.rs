@@ -5,15 +5,18 @@ use hayagriva::archive::{locales, ArchivedStyle};
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::Style;
 use hayagriva::{
-    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, CitePurpose, LocatorPayload,
-    SpecificLocator,
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, CitePurpose,
+    LocatorPayload, SpecificLocator,
 };
 
 use crate::harness::{fixture, SiteTest};
 
 /// The text of every `<span class="citation">` in `html`, tags dropped.
 fn citations_in(html: &str) -> Vec<String> {
-    html.split("<span class=\"citation\">").skip(1).map(|rest| text_of(rest.split("</span>").next().unwrap_or(""))).collect()
+    html.split("<span class=\"citation\">")
+        .skip(1)
+        .map(|rest| text_of(rest.split("</span>").next().unwrap_or("")))
+        .collect()
 }
 
 /// HTML -> text: tags dropped, the escapes our writer uses undone.
@@ -88,7 +91,10 @@ fn citations_render_in_apa_as_hayagriva_formats_them() {
             "(Flückiger et al., 2018, p. 320)",
         ]
     );
-    assert_eq!(citations_in(&t.output_file("techniques/reflection.html"))[0], "(see Miller & Rollnick, 2013, Chapter 5)");
+    assert_eq!(
+        citations_in(&t.output_file("techniques/reflection.html"))[0],
+        "(see Miller & Rollnick, 2013, Chapter 5)"
+    );
     // Each work links to its entry on the references page, relative to the page.
     t.check_file(
         "factors/alliance.html",
@@ -119,7 +125,10 @@ fn each_page_lists_the_works_it_cites() {
         assert!(item.starts_with(expected.as_str()), "{item}\n!=\n{expected}");
     }
     assert!(!refs.contains("Miller"), "{refs}");
-    assert!(refs.contains(r#"<a href="https://doi.org/10.1037/h0085885">https://doi.org/10.1037/h0085885</a>"#), "{refs}");
+    assert!(
+        refs.contains(r#"<a href="https://doi.org/10.1037/h0085885">https://doi.org/10.1037/h0085885</a>"#),
+        "{refs}"
+    );
 }
 
 #[test]
@@ -215,8 +224,8 @@ fn another_bundled_style_formats_differently() {
 #[test]
 fn without_a_bibliography_citations_stay_as_written() {
     let config = std::fs::read_to_string(fixture("citations").join("site.toml")).expect("site.toml");
-    let mut t =
-        SiteTest::from_fixture("citations").file("site.toml", config.replace("bibliography = \"references.bib\"\n", ""));
+    let mut t = SiteTest::from_fixture("citations")
+        .file("site.toml", config.replace("bibliography = \"references.bib\"\n", ""));
     t.build().ok();
     t.check_file("factors/alliance.html", &["[@bordin1979]"]);
     assert!(!t.root.join("public/references.html").exists());
