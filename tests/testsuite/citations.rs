@@ -144,6 +144,8 @@ fn references_page_lists_every_entry_with_doi_and_cited_on() {
         "references.html",
         &[
             r#"<li id="horvath2011">"#,
+            // Every page's footer links to the bibliography.
+            r#"<a href="references.html">References</a>"#,
             r#"<a href="https://doi.org/10.1037/a0022186">https://doi.org/10.1037/a0022186</a>"#,
             r#"Cited on: <a href="factors/alliance.html">Therapeutic alliance</a>, <a href="techniques/reflection.html">Reflection</a>"#,
         ],
