@@ -163,6 +163,12 @@ fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagno
                         .with_help(help),
                 );
             }
+            if f.cite.in_heading {
+                out.push(
+                    page.warning(pos, "a citation in a heading is shown as written".to_string())
+                        .with_help(Some("cite the work in the text under the heading".into())),
+                );
+            }
             if it.suppress_author && f.cite.form == Form::Bracketed && f.cite.items.len() > 1 {
                 out.push(
                     page.warning(pos, format!("`-@{}` shows the year only when it is cited alone", it.key))

@@ -52,6 +52,8 @@ pub struct Cite {
     /// Byte range of the whole citation in the scanned text.
     pub range: Range<usize>,
     pub items: Vec<CiteItem>,
+    /// Written in a heading, where it is shown as written (heading ids come from the text).
+    pub in_heading: bool,
 }
 
 impl Cite {
@@ -68,8 +70,9 @@ pub fn scan(text: &str, start: usize) -> Vec<Cite> {
     if !body.contains('@') {
         return Vec::new();
     }
-    let excluded = excluded_ranges(body);
+    let (excluded, headings) = excluded_ranges(body);
     let inside = |r: &Range<usize>| excluded.iter().any(|e| e.start < r.end && r.start < e.end);
+    let in_heading = |r: &Range<usize>| headings.iter().any(|h| h.start <= r.start && r.end <= h.end);
     let mut cites: Vec<Cite> = Vec::new();
     for m in BRACKETED.find_iter(body) {
         let range = m.range();
@@ -80,7 +83,8 @@ pub fn scan(text: &str, start: usize) -> Vec<Cite> {
             continue;
         }
         if let Some(items) = bracket_items(body, range.start + 1, &body[range.start + 1..range.end - 1]) {
-            cites.push(Cite { form: Form::Bracketed, range, items });
+            let in_heading = in_heading(&range);
+            cites.push(Cite { form: Form::Bracketed, range, items, in_heading });
         }
     }
     let taken: Vec<Range<usize>> = cites.iter().map(|c| c.range.clone()).collect();
@@ -96,7 +100,8 @@ pub fn scan(text: &str, start: usize) -> Vec<Cite> {
         let locator = caps.name("loc").map_or("", |l| l.as_str()).trim().to_string();
         let item =
             CiteItem { key: unbrace(key), offset: range.start, prefix: String::new(), locator, suppress_author: false };
-        cites.push(Cite { form: Form::Narrative, range, items: vec![item] });
+        let in_heading = in_heading(&range);
+        cites.push(Cite { form: Form::Narrative, range, items: vec![item], in_heading });
     }
     cites.sort_by_key(|c| c.range.start);
     for c in &mut cites {
@@ -149,17 +154,20 @@ fn preceded_by(body: &str, at: usize, chars: &[char]) -> bool {
     body[..at].chars().next_back().is_some_and(|c| chars.contains(&c))
 }
 
-/// Byte ranges of `body` where `@` never starts a citation: code, raw HTML, links, images.
-fn excluded_ranges(body: &str) -> Vec<Range<usize>> {
+/// Byte ranges of `body` where `@` never starts a citation (code, raw HTML, links, images), and
+/// the ranges of headings.
+fn excluded_ranges(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut out = Vec::new();
+    let mut headings = Vec::new();
     for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => out.push(range),
             Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::Link { .. } | Tag::Image { .. }) => out.push(range),
+            Event::Start(Tag::Heading { .. }) => headings.push(range),
             _ => {}
         }
     }
-    out
+    (out, headings)
 }
 
 #[cfg(test)]
@@ -222,6 +230,13 @@ mod tests {
         let c = &scan(text, 0)[0];
         assert_eq!(c.source(text), "@wampold2015 [p. 33]");
         assert_eq!(c.items[0].locator, "p. 33");
+    }
+
+    #[test]
+    fn citations_in_headings_are_marked() {
+        let cites = scan("## Evidence [@a]\n\nText [@b].\n", 0);
+        let marks: Vec<_> = cites.iter().map(|c| c.in_heading).collect();
+        assert_eq!(marks, [true, false]);
     }
 
     #[test]

@@ -54,6 +54,8 @@ impl<'a> CiteLinker<'a> {
         let body = &text[body_start..];
         let cites: Vec<(Range<usize>, String)> = syntax::scan(text, body_start)
             .into_iter()
+            // Heading ids come from the heading's text: a citation there stays as written.
+            .filter(|c| !c.in_heading)
             .filter_map(|c| {
                 let html = self.html(c.source(text))?;
                 Some((c.range.start - body_start..c.range.end - body_start, html))

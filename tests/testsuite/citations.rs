@@ -232,3 +232,15 @@ fn without_a_bibliography_citations_stay_as_written() {
     t.check_file("factors/alliance.html", &["[@bordin1979]"]);
     assert!(!t.root.join("public/references.html").exists());
 }
+
+#[test]
+fn a_citation_in_a_heading_is_left_as_written_with_a_warning() {
+    let mut t = SiteTest::from_fixture("citations").file(
+        "content/techniques/reflection.md",
+        "---\ntitle: Reflection\n---\n## Evidence [@miller2013]\n\nSee [[alliance]] [@horvath2011].\n",
+    );
+    t.build()
+        .ok()
+        .stderr_has("content/techniques/reflection.md:4:14: warning: a citation in a heading is shown as written");
+    t.check_file("techniques/reflection.html", &[r#"<h2 id="evidence-miller2013">Evidence [@miller2013]</h2>"#]);
+}
