@@ -45,6 +45,13 @@ impl Citations {
     pub fn count_on(&self, i: usize) -> usize {
         self.by_page.get(i).map_or(0, Vec::len)
     }
+
+    /// Does a citation written both before and now format differently, or an entry? (Adding a
+    /// work can change others: "2015a", citation numbers.) Then every citing page must be redone.
+    pub fn formatting_changed(&self, before: &Citations) -> bool {
+        self.entries != before.entries
+            || self.cites.iter().any(|(src, f)| before.cites.get(src).is_some_and(|old| old != f))
+    }
 }
 
 /// One citation found in the site, with the file position of each of its keys.
@@ -156,7 +163,7 @@ fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagno
         for (it, &pos) in f.cite.items.iter().zip(&f.positions) {
             if bib.library.get(&it.key).is_none() {
                 let help = did_you_mean(&it.key, bib.keys())
-                    .or_else(|| Some("add the work to the bibliography, or correct the key".to_string()));
+                    .or_else(|| Some("add the work to the bibliography, or write `\\@` for a literal @".to_string()));
                 out.push(
                     page.error(pos, format!("unknown citation key `{}`", it.key))
                         .with_len(it.key.chars().count() + 1)
@@ -178,4 +185,25 @@ fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagno
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cite(text: &str) -> FormattedCite {
+        FormattedCite { segments: vec![format::Segment::Html(text.into())], plain: text.into() }
+    }
+
+    #[test]
+    fn only_changed_formatting_of_known_citations_counts() {
+        let mut before = Citations { enabled: true, ..Default::default() };
+        before.cites.insert("[@a]".into(), cite("(A, 2015)"));
+        let mut now = Citations { enabled: true, ..Default::default() };
+        now.cites.insert("[@a]".into(), cite("(A, 2015)"));
+        now.cites.insert("[@b]".into(), cite("(B, 2001)"));
+        assert!(!now.formatting_changed(&before), "a new citation alone changes no other page");
+        now.cites.insert("[@a]".into(), cite("(A, 2015a)"));
+        assert!(now.formatting_changed(&before));
+    }
 }

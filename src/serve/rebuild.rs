@@ -256,8 +256,8 @@ impl State {
         for &p in &positions {
             pages.extend(site.graph.backlinks[p].iter().copied());
         }
-        if old_citations.cites != site.citations.cites || old_citations.entries != site.citations.entries {
-            pages.extend(0..site.pages.len());
+        if site.citations.formatting_changed(&old_citations) {
+            pages.extend((0..site.pages.len()).filter(|&p| site.citations.count_on(p) > 0));
         }
         // Modules show their neighbours' titles.
         for (c, rels) in site.graph.relations.iter().enumerate() {
