@@ -170,7 +170,7 @@ fn read_biblatex(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Ve
             if !bad.is_empty() {
                 continue;
             }
-            match Entry::try_from(entry) {
+            match Entry::try_from(as_csl_chapter_or_book(entry).as_ref()) {
                 Ok(e) => out.push((e, origin(shown, text, &lines, span))),
                 Err(e) => report(&e.span, format!("malformed bibliography entry `{}`: {}", entry.key, e.kind), None),
             }
@@ -178,6 +178,21 @@ fn read_biblatex(shown: &Path, text: &str, problems: &mut Vec<Diagnostic>) -> Ve
         return out;
     }
     Vec::new()
+}
+
+/// hayagriva 0.10 maps `@incollection` to an anthology part, which APA prints with the book title
+/// twice, and `@collection` to an archival collection (typst/hayagriva#309, #437). `@inbook` and
+/// `@book` are what CSL means for both (a chapter; an edited book), so convert before it does.
+fn as_csl_chapter_or_book(entry: &biblatex::Entry) -> std::borrow::Cow<'_, biblatex::Entry> {
+    use biblatex::EntryType;
+    let fixed = match entry.entry_type {
+        EntryType::InCollection => EntryType::InBook,
+        EntryType::Collection => EntryType::Book,
+        _ => return std::borrow::Cow::Borrowed(entry),
+    };
+    let mut e = entry.clone();
+    e.entry_type = fixed;
+    std::borrow::Cow::Owned(e)
 }
 
 /// Fields of `entry` that hold something their type does not allow, with the field's span.

@@ -244,3 +244,23 @@ fn a_citation_in_a_heading_is_left_as_written_with_a_warning() {
         .stderr_has("content/techniques/reflection.md:4:14: warning: a citation in a heading is shown as written");
     t.check_file("techniques/reflection.html", &[r#"<h2 id="evidence-miller2013">Evidence [@miller2013]</h2>"#]);
 }
+
+#[test]
+fn chapters_in_edited_books_print_the_book_title_once() {
+    let bib = std::fs::read_to_string(fixture("citations").join("references.bib")).expect("bib");
+    let chapter = "@incollection{rogers1959,\n  author = {Rogers, Carl R.},\n  title = {A theory of therapy},\n  booktitle = {Psychology: A study of a science},\n  editor = {Koch, Sigmund},\n  publisher = {McGraw-Hill},\n  year = {1959}, pages = {184--256}\n}\n";
+    let book = "@collection{norcross2019,\n  editor = {Norcross, John C. and Lambert, Michael J.},\n  title = {Psychotherapy relationships that work},\n  publisher = {Oxford University Press},\n  year = {2019}\n}\n";
+    let mut t = SiteTest::from_fixture("citations")
+        .file("references.bib", format!("{bib}{chapter}{book}"))
+        .file("content/factors/more.md", "---\ntitle: More\n---\nSee [@rogers1959; @norcross2019].\n");
+    t.build().ok();
+    let text = text_of(&t.output_file("references.html"));
+    assert!(
+        text.contains("Rogers, C. R. (1959). A theory of therapy. In S. Koch (Ed.), Psychology: A study of a science (pp. 184–256). McGraw-Hill."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Norcross, J. C., & Lambert, M. J. (Eds.). (2019). Psychotherapy relationships that work. Oxford University Press."),
+        "{text}"
+    );
+}
