@@ -305,7 +305,7 @@ impl Config {
                 }
             }
         }
-        if crate::citations::format::CslStyle::bundled(&self.citation_style).is_none() {
+        if !crate::citations::format::CslStyle::is_bundled(&self.citation_style) {
             let (l, c) = at("citation_style");
             let names = crate::citations::format::CslStyle::names();
             out.push(

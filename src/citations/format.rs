@@ -37,6 +37,11 @@ impl CslStyle {
         }
     }
 
+    /// Is `name` a bundled style? (Cheap: nothing is decoded.)
+    pub fn is_bundled(name: &str) -> bool {
+        hayagriva::archive::ArchivedStyle::by_name(name).is_some()
+    }
+
     /// Names of every bundled style, for did-you-mean.
     pub fn names() -> Vec<&'static str> {
         hayagriva::archive::ArchivedStyle::all().iter().flat_map(|s| s.names().iter().copied()).collect()

@@ -73,8 +73,9 @@ pub fn validate(root: &Path, config: &Config, pages: &[Page], quizzes: &QuizSet)
     }
     let config_text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
     let Some(style) = CslStyle::bundled(&config.citation_style) else {
-        // Config::parse rejects unknown styles; this is a guard for configs built in code.
-        let msg = format!("unknown citation style `{}`", config.citation_style);
+        // Config::parse rejects unknown names; a bundled style that only points at another
+        // (a dependent CSL style) cannot format on its own.
+        let msg = format!("citation style `{}` cannot be used on its own; choose another", config.citation_style);
         return (Citations::default(), vec![Diagnostic::error(CONFIG_FILE, 0, 0, msg)]);
     };
     let (bib, mut problems) = bibliography::load(root, files, &config_text);
