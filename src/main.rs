@@ -38,7 +38,7 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Check pages, links, quizzes and templates like `build` does, without writing anything.
+    /// Check pages, links, quizzes, citations (and the bibliography) and templates like `build` does, without writing anything.
     Check {
         #[command(flatten)]
         site: SiteArgs,

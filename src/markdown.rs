@@ -139,9 +139,23 @@ fn squeeze(s: &str) -> String {
 /// Renders the body of `text` to HTML, giving headings their ids and rewriting checked links
 /// through `links` (keyed by the link's byte offset in the file).
 pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>) -> String {
+    render_cited(text, body_start, links, None)
+}
+
+/// [`render`], with Pandoc citations turned into linked, formatted citations by `cites`.
+pub fn render_cited(
+    text: &str,
+    body_start: usize,
+    links: &HashMap<usize, Resolved>,
+    cites: Option<&crate::citations::CiteLinker>,
+) -> String {
     let body = &text[body_start..];
     let mut ids = HeadingIds::default();
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
+    if let Some(c) = cites {
+        events = c.splice(events, text, body_start);
+    }
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {

@@ -1,20 +1,22 @@
 //! The pipeline: the stages in order, over the site model.
 //!
 //! ```text
-//! discover + parse -> link -> validate quizzes -> render -> index -> write
+//! discover + parse -> link -> validate quizzes and citations -> render -> index -> write
 //! ```
 //!
 //! `build`, `check` and `serve` call only this module; serve's incremental rebuilds call the
 //! same stage functions ([`link`], [`generated_pages`], [`render_pages`]) on the pages a change
 //! touched.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::citations;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::links::LinkGraph;
+use crate::model::citations::Citations;
 use crate::model::config::Config;
 use crate::model::output::{ExtraPage, OutputFile};
 use crate::model::page::Page;
@@ -94,15 +96,19 @@ impl Stopwatch {
 /// Discover, parse, link and validate quizzes; returns the site and its warnings, or every error.
 pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     let mut config = Config::load(&opts.root).map_err(|ds| Error::Config(ds.into()))?;
+    let problems = citations::config_problems(&opts.root, &config);
+    if !problems.is_empty() {
+        return Err(Error::Config(problems.into()));
+    }
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
     let mut diags = Diagnostics::new();
     let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
     diags.extend(problems);
-    let (graph, quizzes, problems) = link(&pages, &config);
+    let (graph, quizzes, citations, problems) = link(&opts.root, &pages, &config);
     diags.extend(problems);
-    let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
+    let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, citations, extra_pages: Vec::new() };
     if diags.has_errors() {
         return Err(Error::Content(diags));
     }
@@ -110,19 +116,22 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     Ok((site, diags))
 }
 
-/// Link, then validate quizzes: the stages that read every page at once.
-pub fn link(pages: &[Page], config: &Config) -> (LinkGraph, QuizSet, Diagnostics) {
+/// Link, then validate quizzes and citations: the stages that read every page at once.
+pub fn link(root: &Path, pages: &[Page], config: &Config) -> (LinkGraph, QuizSet, Citations, Diagnostics) {
     let mut diags = Diagnostics::new();
     let (graph, problems) = LinkGraph::build(pages, config);
     diags.extend(problems);
     let (quizzes, problems) = quiz::validate(pages, &graph, config);
     diags.extend(problems);
-    (graph, quizzes, diags)
+    let (citations, problems) = citations::validate(root, config, pages, &quizzes);
+    diags.extend(problems);
+    (graph, quizzes, citations, diags)
 }
 
 /// The pages later stages generate (quiz practice, review, progress and sheets; search results).
 pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
     let mut extra = quiz::extra_pages(site);
+    extra.extend(citations::view::references_page(&site.citations, &site.pages));
     if site.config.search.enabled {
         extra.extend(search::extra_pages(site));
     }

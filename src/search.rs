@@ -208,12 +208,14 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
             }
         }
     }
+    let cited = |text: &'a str| crate::citations::view::plain_cow(&site.citations, text);
     let sections = &page.doc.sections;
     let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.as_str()).unwrap_or_default();
     let mut docs = vec![SectionDoc {
         page_title: page.title.as_str().into(),
         heading: None,
-        body: intro_body.into(),
+        // Citations are indexed as readers see them ("Wampold, 2015"), not as keys.
+        body: cited(intro_body),
         summary: page.summary.as_str().into(),
         kind: page.kind.as_str().into(),
         kind_label: kind_label.clone().into(),
@@ -226,7 +228,7 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
         docs.push(SectionDoc {
             page_title: page.title.as_str().into(),
             heading: s.heading.as_deref().map(Into::into),
-            body: s.text.as_str().into(),
+            body: cited(&s.text),
             kind: page.kind.as_str().into(),
             kind_label: kind_label.clone().into(),
             url: format!("{}#{}", page.href, s.anchor).into(),

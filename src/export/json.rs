@@ -38,7 +38,7 @@ pub struct BankQuestion {
     pub id: String,
     #[serde(flatten)]
     pub body: BankBody,
-    /// Markdown as written (Rapport `[[links]]` included).
+    /// Markdown as written (Rapport `[[links]]` included; citations as formatted plain text).
     pub prompt: String,
     /// Rendered HTML; links are relative to the site root.
     pub prompt_html: String,
@@ -84,6 +84,8 @@ pub struct BankPage {
 /// Builds the bank for `questions`.
 pub fn bank(site: &Site, questions: &[&Question]) -> Bank {
     let l = Linker { site, out_path: "index.html" };
+    // Citation keys mean nothing outside the site: Markdown fields carry the formatted citation.
+    let cited = |md: &str| crate::citations::view::plain(&site.citations, md);
     let questions = questions
         .iter()
         .map(|q| {
@@ -91,11 +93,11 @@ pub fn bank(site: &Site, questions: &[&Question]) -> Bank {
             BankQuestion {
                 id: q.id.clone(),
                 body: bank_body(&q.answer),
-                prompt: q.prompt.source.clone(),
+                prompt: cited(&q.prompt.source),
                 prompt_html: l.html(&q.prompt),
-                explanation: q.explanation.as_ref().map(|e| e.source.clone()),
+                explanation: q.explanation.as_ref().map(|e| cited(&e.source)),
                 explanation_html: q.explanation.as_ref().map(|e| l.html(e)),
-                feedback: q.feedback.iter().map(|(k, md)| (k.clone(), md.source.clone())).collect(),
+                feedback: q.feedback.iter().map(|(k, md)| (k.clone(), cited(&md.source))).collect(),
                 difficulty: q.difficulty.clone(),
                 tags: all_tags(site, q),
                 page: BankPage {

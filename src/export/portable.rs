@@ -36,7 +36,8 @@ pub fn portable_markdown(site: &Site, md: &Markdown) -> String {
         at = link.offset + written.len();
     }
     out.push_str(&md.source[at..]);
-    out
+    // Citation keys mean nothing outside the site: exports carry the formatted citation.
+    crate::citations::view::plain(&site.citations, &out)
 }
 
 /// The label an author wrote for a link (`[[t|label]]`, `[label](x.md)`), if any.

@@ -43,6 +43,33 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub quiz: QuizConfig,
+    /// Bibliography file(s) for citations, relative to the site root (`.bib` or hayagriva `.yml`).
+    #[serde(default)]
+    pub bibliography: BibliographyFiles,
+    /// A CSL style bundled with hayagriva, by name (`apa`, `chicago-author-date`, `ieee`...).
+    #[serde(default = "default_citation_style")]
+    pub citation_style: String,
+}
+
+/// `bibliography = "references.bib"` or a list of files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+pub enum BibliographyFiles {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl BibliographyFiles {
+    /// The files, in the order given.
+    pub fn files(&self) -> &[String] {
+        match self {
+            BibliographyFiles::None => &[],
+            BibliographyFiles::One(f) => std::slice::from_ref(f),
+            BibliographyFiles::Many(v) => v,
+        }
+    }
 }
 
 /// `[search]`: options of the search index.
@@ -194,6 +221,12 @@ fn default_list_page_size() -> usize {
 }
 fn default_synonyms() -> String {
     "synonyms.txt".into()
+}
+/// The citation style of a site that names none: APA 7th edition.
+pub const DEFAULT_CITATION_STYLE: &str = "apa";
+
+fn default_citation_style() -> String {
+    DEFAULT_CITATION_STYLE.into()
 }
 fn default_practice_size() -> usize {
     10
@@ -383,6 +416,13 @@ mod tests {
     fn unknown_key_is_an_error() {
         let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn citation_style_defaults_to_apa() {
+        let c = Config::parse("title = \"x\"\nbibliography = \"refs.bib\"\n").expect("valid");
+        assert_eq!(c.citation_style, "apa");
+        assert_eq!(c.bibliography.files(), ["refs.bib"]);
     }
 
     #[test]

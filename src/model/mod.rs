@@ -1,9 +1,10 @@
 //! The site model: plain data that every stage reads and none of it imports a stage.
 //!
 //! Configuration, pages with their parsed bodies, the link graph, the question bank, the
-//! output files, and the [`site::Site`] that holds them all. Stages fill these types; the
+//! citations, the output files, and the [`site::Site`] that holds them all. Stages fill these types; the
 //! pipeline (`pipeline.rs`) passes them from one stage to the next.
 
+pub mod citations;
 pub mod config;
 pub mod doc;
 pub mod graph;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::citations::Citations;
 use super::config::Config;
 use super::graph::LinkGraph;
 use super::output::ExtraPage;
@@ -16,6 +17,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub graph: LinkGraph,
     pub quizzes: QuizSet,
+    /// Bibliography, formatted citations and who cites what (empty without `bibliography`).
+    pub citations: Citations,
     /// Generated pages requested by later stages (search results, practice pages).
     pub extra_pages: Vec<ExtraPage>,
 }

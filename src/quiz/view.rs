@@ -39,7 +39,8 @@ impl Linker<'_> {
     pub fn html(&self, md: &Markdown) -> String {
         let links: HashMap<usize, Resolved> =
             md.links.iter().map(|l| (l.offset, self.resolved(l.page, l.anchor.as_deref()))).collect();
-        markdown::render_fragment(&md.source, &links).trim_end().to_string()
+        let cites = crate::citations::CiteLinker::new(&self.site.citations, self.out_path);
+        markdown::render_cited(&md.source, 0, &links, cites.as_ref()).trim_end().to_string()
     }
 
     /// HTML of a short Markdown field without its wrapping paragraph (for legends and list items).

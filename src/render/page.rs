@@ -8,6 +8,7 @@ use super::course::course_nav;
 use super::extra::home_extras;
 use super::renderer::{kind_index_path, PageRef, Renderer, TagRef};
 use crate::links::relative;
+use crate::citations;
 use crate::markdown;
 use crate::model::config::capitalize;
 use crate::model::doc::Heading;
@@ -28,7 +29,8 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let kind_cfg = site.config.kind(&page.kind);
     let mut ctx = r.base_context(&path, &page.title, Some(&page.kind));
     let links = site.graph.rendered_links(&site.pages, i);
-    let content = markdown::render(&page.text, page.body_start, &links);
+    let cites = citations::CiteLinker::new(&site.citations, &path);
+    let content = markdown::render_cited(&page.text, page.body_start, &links, cites.as_ref());
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())
@@ -92,6 +94,9 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     ctx.insert("breadcrumbs", &crumbs);
     if let Some(quiz) = quiz::page_context(site, i, &path) {
         ctx.insert("quiz", &quiz);
+    }
+    if let Some(references) = citations::view::page_references(&site.citations, i, &path) {
+        ctx.insert("references", &references);
     }
     let template = if page.is_home() {
         home_extras(r, &path, &mut ctx);

@@ -110,6 +110,7 @@ impl<'a> Renderer<'a> {
                 "description": site.config.description,
                 "language": site.config.language,
                 "search": site.config.search.enabled,
+                "references": site.citations.enabled,
             }),
         );
         ctx.insert("root", &root_prefix(out_path));
@@ -136,6 +137,7 @@ impl<'a> Renderer<'a> {
                 "review": relative(out_path, &site.link_path("quiz/review.html")),
                 "progress": relative(out_path, &site.link_path("quiz/progress.html")),
                 "tags": relative(out_path, &site.link_path("tags/index.html")),
+                "references": relative(out_path, crate::citations::REFERENCES_PAGE),
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());

@@ -43,6 +43,8 @@ impl Changes {
             "themes" | "templates" => self.templates = true,
             "static" => self.assets = true,
             "site.toml" | "synonyms.txt" => self.config = true,
+            // Bibliography files sit beside site.toml; every page's citations may change.
+            _ if parts.as_path().as_os_str().is_empty() && name.ends_with(".bib") => self.config = true,
             _ => {}
         }
     }

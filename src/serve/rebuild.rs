@@ -19,6 +19,7 @@ use crate::model::output::OutputFile;
 use crate::model::page::Page;
 use crate::model::site::Site;
 use crate::pipeline::{self, BuildOptions, Rendered, Stopwatch};
+use crate::citations;
 use crate::quiz;
 use crate::render::{self, Job};
 use crate::search;
@@ -175,6 +176,8 @@ impl State {
         let positions: Vec<usize> = olds.iter().map(|(p, _)| *p).collect();
         let (quizzes, problems) = quiz::validate(&self.site.pages, &self.site.graph, &self.site.config);
         diags.extend(problems);
+        let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
+        diags.extend(problems);
         let patched = if diags.has_errors() {
             Err(Vec::new())
         } else {
@@ -191,11 +194,16 @@ impl State {
             }
         };
         let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
+        // In-text citations are formatted site-wide (disambiguation): re-render pages whose works changed.
+        let old_citations = std::mem::replace(&mut self.site.citations, citations);
         // Generated pages (practice filters, course sheets) are built from every question.
         self.site.extra_pages = pipeline::generated_pages(&self.site);
         let site = &self.site;
         let mut pages: BTreeSet<usize> = positions.iter().copied().collect();
         pages.extend(touched_targets);
+        if site.citations.formatting_changed(&old_citations) {
+            pages.extend((0..site.pages.len()).filter(|&p| site.citations.count_on(p) > 0));
+        }
         // Pages that questions test show how many do: re-render those whose count changed.
         pages.extend(
             old_quizzes
@@ -283,7 +291,7 @@ impl State {
                 pages.push(p);
             }
         }
-        let (graph, quizzes, problems) = pipeline::link(&pages, config);
+        let (graph, quizzes, citations, problems) = pipeline::link(root, &pages, config);
         diags.extend(problems);
         if diags.has_errors() {
             pages.truncate(kept);
@@ -296,6 +304,7 @@ impl State {
             pages,
             graph,
             quizzes,
+            citations,
             extra_pages: Vec::new(),
         };
         site.extra_pages = pipeline::generated_pages(&site);

@@ -126,7 +126,7 @@ test("axe-core finds no serious or critical violations on any page type, light a
   const pages = [
     "index.html", "factors/index.html", "factors/empathy.html", "techniques/exposure.html", "components/bond.html",
     "modalities/cbt.html", "courses/foundations.html", "lessons/lesson-01-what-are-common-factors.html",
-    "glossary.html", "tags/index.html", "404.html", "faqs/is-empathy-teachable.html",
+    "glossary.html", "tags/index.html", "404.html", "faqs/is-empathy-teachable.html", "references.html",
   ];
   const failures = [];
   for (const scheme of ["light", "dark"]) {

@@ -3,6 +3,7 @@
 mod authoring;
 mod build;
 mod bundled;
+mod citations;
 mod diagnostics;
 mod harness;
 mod originality;

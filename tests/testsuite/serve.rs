@@ -249,3 +249,30 @@ fn ctrl_c_stops_serve_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn citations_follow_page_and_bibliography_edits() {
+    let t = SiteTest::from_fixture("citations");
+    let server = Server::start(&t);
+    let mut events = server.events();
+
+    // A page edit (the in-place path) updates its citations and the references page's "cited on".
+    edit(&t, "content/techniques/reflection.md", |s| s + "\nThe bond matters too [@bordin1979].\n");
+    events.wait("reload");
+    assert!(server.get("/techniques/reflection.html").1.contains(">Bordin, 1979</a>)"));
+    let refs = server.get("/references.html").1;
+    let bordin = refs.split("<li id=\"bordin1979\">").nth(1).and_then(|r| r.split("</li>").next()).unwrap_or("");
+    assert!(bordin.contains("techniques/reflection.html"), "{bordin}");
+
+    // An unknown key is reported like any content error; the last good site stays.
+    edit(&t, "content/techniques/reflection.md", |s| s.replace("[@bordin1979]", "[@bordin1997]"));
+    let error = events.wait("build-error");
+    assert!(error.contains("unknown citation key `bordin1997`"), "{error}");
+
+    // Editing the bibliography rebuilds everything: the fixed key now resolves.
+    edit(&t, "references.bib", |s| {
+        s + "@book{bordin1997,\n  author = {Bordin, E. S.},\n  title = {A later book},\n  publisher = {P},\n  year = {1997}\n}\n"
+    });
+    events.wait("reload");
+    assert!(server.get("/techniques/reflection.html").1.contains("references.html#bordin1997"));
+}
