@@ -142,12 +142,24 @@ pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>) -
     render_cited(text, body_start, links, None)
 }
 
-/// [`render`], with Pandoc citations turned into linked, formatted citations by `cites`.
+/// Rewrites a body's events before they are rendered: the citations stage turns `[@key]` text
+/// into linked, formatted citations through it (so this stage needs to know nothing of citations).
+pub trait Splice {
+    /// `events` carry ranges into `text[body_start..]`, as pulldown-cmark's offset iterator gives them.
+    fn splice<'e>(
+        &self,
+        events: Vec<(Event<'e>, std::ops::Range<usize>)>,
+        text: &str,
+        body_start: usize,
+    ) -> Vec<(Event<'e>, std::ops::Range<usize>)>;
+}
+
+/// [`render`], with the body's events rewritten by `cites` first (Pandoc citations).
 pub fn render_cited(
     text: &str,
     body_start: usize,
     links: &HashMap<usize, Resolved>,
-    cites: Option<&crate::citations::CiteLinker>,
+    cites: Option<&dyn Splice>,
 ) -> String {
     let body = &text[body_start..];
     let mut ids = HeadingIds::default();

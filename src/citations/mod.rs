@@ -14,12 +14,12 @@ pub mod view;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
+pub use crate::model::citations::Citations;
 use crate::model::config::{Config, CONFIG_FILE};
 use crate::model::page::Page;
-use crate::diagnostics::{did_you_mean, Diagnostic, LineIndex};
 use crate::model::quiz::QuizSet;
 use bibliography::Bibliography;
-pub use crate::model::citations::Citations;
 use format::{CiteRequest, CslStyle, FormattedCite};
 use syntax::{Cite, Form};
 
@@ -180,7 +180,8 @@ mod tests {
     #[test]
     fn unknown_citation_styles_are_configuration_errors() {
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"x\"\ncitation_style = \"chicago-author-dat\"\n").unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "title = \"x\"\ncitation_style = \"chicago-author-dat\"\n")
+            .unwrap();
         let config = Config::load(dir.path()).expect("site.toml parses");
         let err = config_problems(dir.path(), &config);
         assert_eq!(err[0].line, 2);
@@ -189,7 +190,6 @@ mod tests {
         let ok = Config::parse("title = \"x\"\n").expect("valid");
         assert!(config_problems(dir.path(), &ok).is_empty());
     }
-
 
     fn cite(text: &str) -> FormattedCite {
         FormattedCite { segments: vec![format::Segment::Html(text.into())], plain: text.into() }

@@ -7,9 +7,9 @@ use pulldown_cmark::{CowStr, Event};
 
 use super::format::Segment;
 use super::{syntax, Citations};
-use crate::model::page::Page;
 use crate::links::relative;
 use crate::model::output::ExtraPage;
+use crate::model::page::Page;
 use crate::render::theme::escape_html;
 
 /// The bibliography page, at the root of the output.
@@ -42,59 +42,6 @@ impl<'a> CiteLinker<'a> {
         }
         out.push_str("</span>");
         Some(out)
-    }
-
-    /// Replaces the text events that spell citations with their HTML. `events` carry ranges into
-    /// `text[body_start..]`, as pulldown-cmark's offset iterator gives them.
-    pub fn splice<'e>(
-        &self,
-        events: Vec<(Event<'e>, Range<usize>)>,
-        text: &str,
-        body_start: usize,
-    ) -> Vec<(Event<'e>, Range<usize>)> {
-        let body = &text[body_start..];
-        let cites: Vec<(Range<usize>, String)> = syntax::scan(text, body_start)
-            .into_iter()
-            // Heading ids come from the heading's text: a citation there stays as written.
-            .filter(|c| !c.in_heading)
-            .filter_map(|c| {
-                let html = self.html(c.source(text))?;
-                Some((c.range.start - body_start..c.range.end - body_start, html))
-            })
-            .collect();
-        if cites.is_empty() {
-            return events;
-        }
-        let mut out = Vec::with_capacity(events.len());
-        let mut done = vec![false; cites.len()];
-        for (event, range) in events {
-            let leaf = matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak);
-            let hits: Vec<usize> =
-                (0..cites.len()).filter(|&k| cites[k].0.start < range.end && range.start < cites[k].0.end).collect();
-            if !leaf || hits.is_empty() {
-                out.push((event, range));
-                continue;
-            }
-            // Text that is the source as written can be cut at the citations; other leaves (smart
-            // quotes, escapes, breaks) inside a citation are dropped whole.
-            let verbatim = matches!(&event, Event::Text(t) if body.get(range.clone()) == Some(t.as_ref()));
-            let mut at = range.start;
-            for k in hits {
-                let (crange, html) = &cites[k];
-                if verbatim && crange.start > at {
-                    out.push((Event::Text(CowStr::from(body[at..crange.start].to_string())), at..crange.start));
-                }
-                if !done[k] {
-                    done[k] = true;
-                    out.push((Event::InlineHtml(CowStr::from(html.clone())), crange.clone()));
-                }
-                at = at.max(crange.end);
-            }
-            if verbatim && at < range.end {
-                out.push((Event::Text(CowStr::from(body[at..range.end].to_string())), at..range.end));
-            }
-        }
-        out
     }
 }
 
@@ -164,4 +111,59 @@ pub fn references_page(citations: &Citations, pages: &[Page]) -> Option<ExtraPag
         title: "References".into(),
         extra: serde_json::json!({ "entries": entries }),
     })
+}
+
+impl crate::markdown::Splice for CiteLinker<'_> {
+    /// Replaces the text events that spell citations with their HTML. `events` carry ranges into
+    /// `text[body_start..]`, as pulldown-cmark's offset iterator gives them.
+    fn splice<'e>(
+        &self,
+        events: Vec<(Event<'e>, Range<usize>)>,
+        text: &str,
+        body_start: usize,
+    ) -> Vec<(Event<'e>, Range<usize>)> {
+        let body = &text[body_start..];
+        let cites: Vec<(Range<usize>, String)> = syntax::scan(text, body_start)
+            .into_iter()
+            // Heading ids come from the heading's text: a citation there stays as written.
+            .filter(|c| !c.in_heading)
+            .filter_map(|c| {
+                let html = self.html(c.source(text))?;
+                Some((c.range.start - body_start..c.range.end - body_start, html))
+            })
+            .collect();
+        if cites.is_empty() {
+            return events;
+        }
+        let mut out = Vec::with_capacity(events.len());
+        let mut done = vec![false; cites.len()];
+        for (event, range) in events {
+            let leaf = matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak);
+            let hits: Vec<usize> =
+                (0..cites.len()).filter(|&k| cites[k].0.start < range.end && range.start < cites[k].0.end).collect();
+            if !leaf || hits.is_empty() {
+                out.push((event, range));
+                continue;
+            }
+            // Text that is the source as written can be cut at the citations; other leaves (smart
+            // quotes, escapes, breaks) inside a citation are dropped whole.
+            let verbatim = matches!(&event, Event::Text(t) if body.get(range.clone()) == Some(t.as_ref()));
+            let mut at = range.start;
+            for k in hits {
+                let (crange, html) = &cites[k];
+                if verbatim && crange.start > at {
+                    out.push((Event::Text(CowStr::from(body[at..crange.start].to_string())), at..crange.start));
+                }
+                if !done[k] {
+                    done[k] = true;
+                    out.push((Event::InlineHtml(CowStr::from(html.clone())), crange.clone()));
+                }
+                at = at.max(crange.end);
+            }
+            if verbatim && at < range.end {
+                out.push((Event::Text(CowStr::from(body[at..range.end].to_string())), at..range.end));
+            }
+        }
+        out
+    }
 }

@@ -58,4 +58,3 @@ pub struct FormattedEntry {
     /// `https://doi.org/...` when the entry has a DOI.
     pub doi_url: Option<String>,
 }
-

@@ -7,8 +7,8 @@ use tera::Context;
 use super::course::course_nav;
 use super::extra::home_extras;
 use super::renderer::{kind_index_path, PageRef, Renderer, TagRef};
-use crate::links::relative;
 use crate::citations;
+use crate::links::relative;
 use crate::markdown;
 use crate::model::config::capitalize;
 use crate::model::doc::Heading;
@@ -30,7 +30,8 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let mut ctx = r.base_context(&path, &page.title, Some(&page.kind));
     let links = site.graph.rendered_links(&site.pages, i);
     let cites = citations::CiteLinker::new(&site.citations, &path);
-    let content = markdown::render_cited(&page.text, page.body_start, &links, cites.as_ref());
+    let content =
+        markdown::render_cited(&page.text, page.body_start, &links, cites.as_ref().map(|c| c as &dyn markdown::Splice));
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())

@@ -11,6 +11,7 @@ use tera::Tera;
 
 use super::affected::{affected_jobs, list_view, restore_order};
 use super::changes::Changes;
+use crate::citations;
 use crate::content;
 use crate::content::discover::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -19,7 +20,6 @@ use crate::model::output::OutputFile;
 use crate::model::page::Page;
 use crate::model::site::Site;
 use crate::pipeline::{self, BuildOptions, Rendered, Stopwatch};
-use crate::citations;
 use crate::quiz;
 use crate::render::{self, Job};
 use crate::search;
