@@ -43,6 +43,31 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub quiz: QuizConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Publish what symbolic links in content/ and static/ point to even outside the site root.
+    #[serde(default)]
+    pub allow_outside_symlinks: bool,
+}
+
+/// `[markdown]`: how page bodies, quiz prompts and feedback are turned into HTML.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// What happens to HTML written inside Markdown.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// `raw_html` in `[markdown]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Scripts, event handlers and `javascript:` links are removed (ammonia); safe HTML stays.
+    #[default]
+    Sanitize,
+    /// HTML passes through as written: only for sites whose every author is trusted.
+    Allow,
 }
 
 /// `[search]`: options of the search index.

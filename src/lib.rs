@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod error;
+pub mod fuzzing;
 pub mod links;
 pub mod markdown;
 pub mod output;

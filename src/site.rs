@@ -201,7 +201,10 @@ pub fn render_all(
     let (site, mut diags) = Site::load(opts)?;
     watch.lap("load, parse, link, validate");
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
-    let assets = render::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let (assets, link_warnings) =
+        render::static_assets(&site.root, &site.config.theme, site.config.allow_outside_symlinks)
+            .map_err(|ds| Error::Content(ds.into()))?;
+    diags.extend(link_warnings);
     // The search index is built on its own threads while rayon renders the pages and the pages
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let (pages, index) = std::thread::scope(|scope| {
@@ -212,7 +215,7 @@ pub fn render_all(
         });
         let pages = pages.and_then(|mut files| {
             files.extend(site.quizzes.output_files(&site));
-            files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+            diags.extend(output::merge_static(&mut files, assets, &site));
             watch.lap("render");
             let kept = on_pages(files);
             watch.lap("write pages");

@@ -16,7 +16,7 @@ use page::{build_page, Page, PageSource};
 /// Reads every page under `root/content`, in parallel; drafts are dropped unless `drafts` is set.
 pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
-    let (files, mut problems) = discover::discover(root, &content_dir);
+    let (files, mut problems) = discover::discover(root, &content_dir, config.allow_outside_symlinks);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files.par_iter().map(|file| load_page(file, config)).collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, ds) in results {

@@ -354,8 +354,7 @@ impl Item<'_> {
                 return Some(id);
             }
             let pos = self.value_pos("id", &id);
-            let msg = format!("question id `{id}` may hold only letters, digits, `-`, `_` and `.`");
-            let help = Some(format!("try `{}`", crate::content::page::slugify(&id)));
+            let (msg, help) = super::model::id_problem(&id);
             self.error(pos, id.chars().count(), msg, help);
             return None;
         }

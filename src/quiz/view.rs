@@ -38,7 +38,7 @@ impl Linker<'_> {
     pub fn html(&self, md: &Markdown) -> String {
         let links: HashMap<usize, Resolved> =
             md.links.iter().map(|l| (l.offset, self.resolved(l.page, l.anchor.as_deref()))).collect();
-        markdown::render_fragment(&md.source, &links).trim_end().to_string()
+        markdown::render_fragment(&md.source, &links, self.site.config.markdown.raw_html).trim_end().to_string()
     }
 
     /// HTML of a short Markdown field without its wrapping paragraph (for legends and list items).
