@@ -199,12 +199,17 @@ impl LinkGraph {
         for (i, p) in pages.iter().enumerate() {
             if let Some(&other) = self.by_slug.get(&p.slug) {
                 let first = &pages[other];
-                let pos = p.front.locate(&[crate::content::frontmatter::Seg::Key("slug")]);
+                // Point at the `slug:` line; a slug taken from the file name has no line of its own.
+                let (pos, origin) = if p.front.map.contains_key("slug") {
+                    (p.front.locate(&[crate::content::frontmatter::Seg::Key("slug")]), "")
+                } else {
+                    ((0, 0), " (this page's slug comes from its file name)")
+                };
                 problems.push(
                     p.error(
                         pos,
                         format!(
-                            "duplicate slug `{}`: both {} and {} use it",
+                            "duplicate slug `{}`: both {} and {} use it{origin}",
                             p.slug,
                             first.display.display(),
                             p.display.display()
