@@ -49,6 +49,13 @@ fn duplicate_slug_points_at_the_slug_line() {
         .check()
         .expect_code(1)
         .stderr_has("content/b.md:4:1: error: duplicate slug `same`");
+    // A slug taken from the file name has no line: the file is named, not its title line.
+    SiteTest::minimal()
+        .file("content/x/same.md", page("title: A\n", "x\n"))
+        .file("content/y/same.md", page("title: B\n", "x\n"))
+        .check()
+        .expect_code(1)
+        .stderr_has("content/y/same.md: error: duplicate slug `same`: both content/x/same.md and content/y/same.md use it (this page's slug comes from its file name)");
 }
 
 #[test]
