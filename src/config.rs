@@ -256,10 +256,18 @@ impl Config {
         }
     }
 
-    /// Cross-checks kinds: unique folders, known relation kinds, valid group_by.
+    /// Cross-checks kinds: unique folders, known relation kinds, valid group_by; configured
+    /// paths stay inside the site root.
     fn check(&self, text: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let at = |needle: &str| locate_line(text, needle);
+        for (key, value) in [("synonyms", &self.search.synonyms), ("theme", &self.theme)] {
+            if !stays_inside(value) {
+                let (l, c) = at(key);
+                let msg = format!("`{key}` must name a path inside the site root, found `{value}`");
+                out.push(Diagnostic::error(CONFIG_FILE, l, c, msg));
+            }
+        }
         let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
         for (name, kind) in &self.kinds {
             let folder = kind.folder.trim_matches('/');
@@ -320,6 +328,12 @@ impl Config {
     }
 }
 
+/// True for a relative path that does not climb out with `..` (empty means none).
+fn stays_inside(path: &str) -> bool {
+    let p = Path::new(path.trim());
+    p.components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+}
+
 /// Line and column of the first line starting with `needle` (1,1 when absent).
 pub(crate) fn locate_line(text: &str, needle: &str) -> (usize, usize) {
     text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| (i + 1, 1)).unwrap_or((1, 1))
@@ -357,6 +371,18 @@ mod tests {
     fn unknown_key_is_an_error() {
         let err = Config::parse("title = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn configured_paths_stay_inside_the_site_root() {
+        for bad in ["synonyms = \"/etc/passwd\"", "synonyms = \"../x.txt\"", "synonyms = \"a/../../x\""] {
+            let err = Config::parse(&format!("title = \"x\"\n[search]\n{bad}\n")).unwrap_err();
+            assert!(err[0].message.contains("inside the site root"), "{bad}: {}", err[0].message);
+            assert_eq!(err[0].line, 3, "{bad}");
+        }
+        assert!(Config::parse("title = \"x\"\ntheme = \"../../etc\"\n").is_err());
+        assert!(Config::parse("title = \"x\"\n[search]\nsynonyms = \"data/synonyms.txt\"\n").is_ok());
+        assert!(Config::parse("title = \"x\"\n[search]\nsynonyms = \"\"\n").is_ok());
     }
 
     #[test]

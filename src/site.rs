@@ -165,13 +165,25 @@ impl Site {
 pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     let (site, mut diags) = Site::load(opts)?;
     let tera = render::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    diags.extend(build_only_checks(&site));
     match render::render_site(&site, &tera) {
-        Ok(_) => Ok((site, diags)),
+        Ok(_) if !diags.has_errors() => Ok((site, diags)),
+        Ok(_) => Err(Error::Content(diags)),
         Err(ds) => {
             diags.extend(ds);
             Err(Error::Content(diags))
         }
     }
+}
+
+/// What `build` checks after rendering, for `check`: the synonyms file and the static files.
+fn build_only_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut found = if site.config.search.enabled { search::check_synonyms(site) } else { Vec::new() };
+    match render::static_assets(&site.root, &site.config.theme, site.config.allow_outside_symlinks) {
+        Ok((_, warnings)) => found.extend(warnings),
+        Err(problems) => found.extend(problems),
+    }
+    found
 }
 
 /// Everything a build produces, in memory: the linked site, its templates and every output file.

@@ -163,3 +163,22 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     let differ: Vec<&String> = first.iter().zip(&second).filter(|(a, b)| a != b).map(|(a, _)| &a.0).collect();
     assert!(differ.is_empty() && first.len() == second.len(), "files differ between builds: {differ:?}");
 }
+
+#[test]
+fn check_rejects_the_synonyms_file_build_rejects() {
+    let mut t = SiteTest::minimal().file("synonyms.txt", "alone\n");
+    t.build().expect_code(1).stderr_has("synonyms.txt:1:");
+    let build_err = t.stderr();
+    t.check().expect_code(1);
+    let first = |s: &str| s.lines().next().unwrap_or("").to_string();
+    assert_eq!(first(&t.stderr()), first(&build_err));
+}
+
+#[test]
+fn synonyms_outside_the_site_root_are_refused_unread() {
+    SiteTest::minimal()
+        .file("site.toml", "title = \"Minimal\"\n[search]\nsynonyms = \"/etc/passwd\"\n")
+        .check()
+        .expect_code(2)
+        .stderr_has("site.toml:3:1: error: `synonyms` must name a path inside the site root, found `/etc/passwd`");
+}
