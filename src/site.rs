@@ -99,9 +99,9 @@ impl Site {
             config.base_url = url.clone();
         }
         let mut diags = Diagnostics::new();
-        let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
+        let (pages, problems, unparsed) = content::load_pages_and_unparsed(&opts.root, &config, opts.drafts);
         diags.extend(problems);
-        let (graph, problems) = LinkGraph::build(&pages, &config);
+        let (graph, problems) = LinkGraph::build_with_unparsed(&pages, &config, unparsed);
         diags.extend(problems);
         let (quizzes, problems) = quiz::validate(&pages, &graph, &config);
         diags.extend(problems);

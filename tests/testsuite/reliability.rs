@@ -182,3 +182,15 @@ fn synonyms_outside_the_site_root_are_refused_unread() {
         .expect_code(2)
         .stderr_has("site.toml:3:1: error: `synonyms` must name a path inside the site root, found `/etc/passwd`");
 }
+
+#[test]
+fn a_page_with_broken_front_matter_gives_one_error_not_a_cascade() {
+    let mut t = SiteTest::minimal()
+        .file("content/target-page.md", "---\ntitle: \"unclosed\nsummary: x\n---\nBody\n")
+        .file("content/a.md", page("title: A\nrelated: [target-page]\n", "See [[target-page]] and [[Target Page]].\n"))
+        .file("content/b.md", page("title: B\n", "And [x](target-page.md).\n"));
+    t.check().expect_code(1).stderr_has("content/target-page.md:").stderr_has("1 error, 0 warnings");
+    // A link to a page that does not exist at all is still reported.
+    t = t.file("content/c.md", page("title: C\n", "[[no-such-page]]\n"));
+    t.check().expect_code(1).stderr_has("unknown link target `no-such-page`").stderr_has("2 errors");
+}
