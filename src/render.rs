@@ -121,13 +121,16 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// Static files by output path.
+pub type Assets = BTreeMap<String, Vec<u8>>;
+
 /// The static assets: the default theme's, then the site theme's, then the site's `static/`.
 /// Symbolic links are followed inside the site root (outside only with `allow_outside`).
 pub fn static_assets(
     root: &Path,
     theme: &str,
     allow_outside: bool,
-) -> Result<(BTreeMap<String, Vec<u8>>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<(Assets, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut out = BTreeMap::new();
     if let Some(dir) = DEFAULT_THEME.get_dir("static") {
         collect_embedded(dir, &mut out);
