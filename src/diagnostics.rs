@@ -130,7 +130,7 @@ impl Diagnostic {
 fn excerpt(line: &str, col: usize) -> (String, usize) {
     let at = col.saturating_sub(1);
     let start = at.saturating_sub(EXCERPT_BEFORE);
-    let mut chars = line.chars().skip(start);
+    let mut chars = from_char(line, start).chars();
     let mut out = String::new();
     let mut new_col = col.saturating_sub(start);
     if start > 0 {
@@ -142,6 +142,15 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
         out.push('…');
     }
     (out, if col == 0 { 0 } else { new_col })
+}
+
+/// `s` from its `n`-th character on. ASCII text is cut by byte without walking it character by
+/// character: thousands of diagnostics on one long line must not each walk the whole line.
+fn from_char(s: &str, n: usize) -> &str {
+    match s.as_bytes().get(..n) {
+        Some(head) if head.is_ascii() => &s[n..],
+        _ => s.char_indices().nth(n).map_or("", |(b, _)| &s[b..]),
+    }
 }
 
 /// The caret line under `src`: padding as wide on screen as the text before column `col`
@@ -321,7 +330,7 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(text.len());
-        let col = text.get(start..end).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = text.get(start..end).map(|s| if s.is_ascii() { s.len() } else { s.chars().count() }).unwrap_or(0) + 1;
         (line, col)
     }
 }
