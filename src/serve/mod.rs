@@ -56,7 +56,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), Error> {
             report(&first);
             (Some(state), None)
         }
-        Err(e @ Error::Content(_)) => {
+        Err(e @ (Error::Content(_) | Error::Config(_))) => {
             let text = error_text(&e, opts.limit);
             eprint!("{text}");
             eprintln!("The first build failed; serving the errors until a save fixes them.");

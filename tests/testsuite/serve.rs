@@ -311,3 +311,16 @@ fn a_connection_that_sends_nothing_is_closed() {
     let read = idle.read(&mut buf);
     assert!(matches!(read, Ok(0)), "the server kept a silent connection open: {read:?}");
 }
+
+#[test]
+fn a_broken_site_toml_at_start_is_served_as_an_error_and_recovers() {
+    let t = SiteTest::from_fixture("basic");
+    let good = std::fs::read_to_string(t.root.join("site.toml")).unwrap();
+    std::fs::write(t.root.join("site.toml"), format!("{good}\nnot toml at all\n")).unwrap();
+    let server = Server::start(&t);
+    assert!(server.get("/").1.contains("site.toml"), "the error page names the file");
+    let mut events = server.events();
+    std::fs::write(t.root.join("site.toml"), good).unwrap();
+    events.wait("reload");
+    assert_eq!(server.get("/factors/hope.html").0, 200);
+}
