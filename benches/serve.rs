@@ -29,7 +29,7 @@ fn main() {
     };
     std::thread::spawn(move || lines.for_each(drop));
     let mut sse = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    sse.write_all(b"GET /__rapport/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+    sse.write_all(b"GET /__rapport/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
     sse.set_read_timeout(Some(Duration::from_millis(5))).expect("timeout");
     let mut seen = String::new();
     wait_for(&mut sse, &mut seen, "\r\n\r\n");

@@ -4,6 +4,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use unicode_width::UnicodeWidthChar;
+
+/// Diagnostics of one kind printed before the rest are summed up in one line.
+pub const DEFAULT_LIMIT_PER_KIND: usize = 50;
+
+/// Characters of the source line kept before the caret; more are elided with `…`.
+const EXCERPT_BEFORE: usize = 40;
+/// Characters of the source line kept from the caret on; more are elided with `…`.
+const EXCERPT_AFTER: usize = 80;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,8 +39,11 @@ pub struct Diagnostic {
     pub message: String,
     /// A hint such as a did-you-mean.
     pub help: Option<String>,
-    /// The source line the problem is on, for the caret display.
+    /// The part of the source line around the problem, for the caret display (a bounded excerpt,
+    /// never the whole line: thousands of problems on one long line must not copy it each time).
     pub source_line: Option<String>,
+    /// 1-based column of the caret within `source_line`, in characters.
+    pub source_col: usize,
 }
 
 impl Diagnostic {
@@ -45,7 +58,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, path: PathBuf, line: usize, col: usize, message: String) -> Self {
-        Diagnostic { severity, path, line, col, len: 1, message, help: None, source_line: None }
+        Diagnostic { severity, path, line, col, len: 1, message, help: None, source_line: None, source_col: 0 }
     }
 
     /// Adds a hint; `None` leaves the diagnostic as it is.
@@ -60,10 +73,14 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the line this diagnostic points at, taken from the whole file's text.
+    /// Attaches an excerpt of the line this diagnostic points at, taken from the whole file's text.
     pub fn with_source(mut self, text: &str) -> Self {
         if self.line > 0 {
-            self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+            if let Some(line) = text.lines().nth(self.line - 1) {
+                let (excerpt, col) = excerpt(line.trim_end_matches('\r'), self.col);
+                self.source_line = Some(excerpt);
+                self.source_col = col;
+            }
         }
         self
     }
@@ -97,9 +114,8 @@ impl Diagnostic {
             let pad = " ".repeat(gutter.len());
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{gutter} | {src}");
-            if self.col > 0 {
-                let lead: String = src.chars().take(self.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-                let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(self.len));
+            if self.source_col > 0 {
+                let _ = writeln!(out, "{pad} | {}", caret(src, self.source_col, self.len));
             }
         }
         if let Some(help) = &self.help {
@@ -107,6 +123,73 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Cuts `line` to a window around 1-based character column `col`; returns it and the column
+/// within it. Elided parts are shown as `…`.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let at = col.saturating_sub(1);
+    let start = at.saturating_sub(EXCERPT_BEFORE);
+    let mut chars = from_char(line, start).chars();
+    let mut out = String::new();
+    let mut new_col = col.saturating_sub(start);
+    if start > 0 {
+        out.push('…');
+        new_col += 1;
+    }
+    out.extend(chars.by_ref().take(at - start + EXCERPT_AFTER));
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    (out, if col == 0 { 0 } else { new_col })
+}
+
+/// `s` from its `n`-th character on. ASCII text is cut by byte without walking it character by
+/// character: thousands of diagnostics on one long line must not each walk the whole line.
+fn from_char(s: &str, n: usize) -> &str {
+    match s.as_bytes().get(..n) {
+        Some(head) if head.is_ascii() => &s[n..],
+        _ => s.char_indices().nth(n).map_or("", |(b, _)| &s[b..]),
+    }
+}
+
+/// The caret line under `src`: padding as wide on screen as the text before column `col`
+/// (tabs kept, wide CJK and emoji characters counted as two), then `^` under `len` characters.
+fn caret(src: &str, col: usize, len: usize) -> String {
+    let mut out = String::new();
+    let mut chars = src.chars();
+    for c in chars.by_ref().take(col - 1) {
+        match c {
+            '\t' => out.push('\t'),
+            c => out.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0))),
+        }
+    }
+    let width: usize = chars.take(len).map(|c| c.width().unwrap_or(0)).sum();
+    out.extend(std::iter::repeat_n('^', width.max(1)));
+    out
+}
+
+/// The kind of a diagnostic for bounding the output: its severity and message with the quoted
+/// names and numbers left out, so "unknown link target `a`" and "... `b`" are one kind.
+fn kind_of(d: &Diagnostic) -> (Severity, String) {
+    let mut kind = String::new();
+    let mut quoted = false;
+    for c in d.message.chars() {
+        match c {
+            '`' => {
+                quoted = !quoted;
+                kind.push('`');
+            }
+            _ if quoted => {}
+            c if c.is_ascii_digit() => {
+                if !kind.ends_with('#') {
+                    kind.push('#');
+                }
+            }
+            c => kind.push(c),
+        }
+    }
+    (d.severity, kind)
 }
 
 /// All diagnostics of a run, in the order they were found.
@@ -158,12 +241,34 @@ impl Diagnostics {
         v
     }
 
-    /// Every diagnostic rendered, then a count line.
+    /// The diagnostics rendered, at most [`DEFAULT_LIMIT_PER_KIND`] of each kind, then a count line.
     pub fn render(&self) -> String {
+        self.render_with(Some(DEFAULT_LIMIT_PER_KIND))
+    }
+
+    /// The diagnostics rendered, at most `limit` of each kind (all when `None`); each kind cut
+    /// short ends with "and N more like this", then a count line.
+    pub fn render_with(&self, limit: Option<usize>) -> String {
         let mut out = String::new();
+        let mut shown: BTreeMap<(Severity, String), (usize, &Diagnostic)> = BTreeMap::new();
         for d in self.sorted() {
-            out.push_str(&d.render());
-            out.push('\n');
+            let seen = shown.entry(kind_of(d)).or_insert((0, d));
+            seen.0 += 1;
+            if limit.is_none_or(|l| seen.0 <= l) {
+                out.push_str(&d.render());
+                out.push('\n');
+            }
+        }
+        if let Some(limit) = limit {
+            for (count, first) in shown.values().filter(|(n, _)| *n > limit) {
+                let label = if first.is_error() { "error" } else { "warning" };
+                let _ = writeln!(
+                    out,
+                    "... and {} more like this ({label}: {}); `--all-errors` prints all\n",
+                    count - limit,
+                    first.message
+                );
+            }
         }
         out.push_str(&self.summary());
         out.push('\n');
@@ -252,7 +357,7 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(text.len());
-        let col = text.get(start..end).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = text.get(start..end).map(|s| if s.is_ascii() { s.len() } else { s.chars().count() }).unwrap_or(0) + 1;
         (line, col)
     }
 }
@@ -288,6 +393,46 @@ mod tests {
         assert!(r.contains("2 | see [[x]] here\n"), "{r}");
         assert!(r.contains("  |     ^^^^^\n"), "{r}");
         assert!(r.contains("= help: did you mean `y`?"), "{r}");
+    }
+
+    #[test]
+    fn keeps_only_an_excerpt_of_a_long_line() {
+        let line: String = (0..20_000).map(|i| format!("[[missing-{i}]] ")).collect();
+        let col = line.find("[[missing-10000]]").unwrap() + 1;
+        let d =
+            Diagnostic::error("a.md", 1, col, "unknown link target `missing-10000`").with_len(17).with_source(&line);
+        let src = d.source_line.as_deref().unwrap();
+        assert!(src.chars().count() <= EXCERPT_BEFORE + EXCERPT_AFTER + 2, "{src}");
+        let r = d.render();
+        let caret_line = r.lines().find(|l| l.contains('^')).unwrap();
+        let src_line = r.lines().find(|l| l.contains("[[missing-10000]]")).unwrap();
+        // The caret sits under the link it names.
+        let caret_at = caret_line.find('^').unwrap();
+        assert_eq!(&src_line[src_line.char_indices().nth(caret_at).unwrap().0..][..17], "[[missing-10000]]", "{r}");
+        assert!(src_line.contains('…'), "{r}");
+    }
+
+    #[test]
+    fn caret_counts_display_width_of_wide_characters() {
+        let d = Diagnostic::error("a.md", 1, 4, "x").with_len(2).with_source("漢字 😀x [[y]]");
+        assert!(d.render().contains("1 | 漢字 😀x [[y]]\n  |      ^^^\n"), "{}", d.render());
+    }
+
+    #[test]
+    fn output_is_bounded_per_kind_unless_all_are_asked_for() {
+        let mut ds = Diagnostics::new();
+        for i in 0..60 {
+            ds.push(Diagnostic::error("a.md", i + 1, 1, format!("unknown link target `t{i}`")));
+        }
+        ds.push(Diagnostic::warning("a.md", 99, 1, "page has no summary"));
+        let r = ds.render();
+        assert_eq!(r.matches("unknown link target").count(), 51, "{r}");
+        assert!(r.contains("... and 10 more like this (error: unknown link target `t0`)"), "{r}");
+        assert!(r.contains("page has no summary"), "{r}");
+        assert!(r.ends_with("60 errors, 1 warning\n"), "{r}");
+        let all = ds.render_with(None);
+        assert_eq!(all.matches("unknown link target").count(), 60, "{all}");
+        assert!(!all.contains("more like this"), "{all}");
     }
 
     #[test]

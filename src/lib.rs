@@ -13,6 +13,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod export;
+pub mod fuzzing;
 pub mod links;
 pub mod markdown;
 pub mod model;

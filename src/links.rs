@@ -1,6 +1,6 @@
 //! Link graph: resolves links and relations, collects backlinks, reports misses with a did-you-mean.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -26,7 +26,17 @@ struct PageLinks {
 impl LinkGraph {
     /// Builds the graph; every unresolved link or relation becomes a located error.
     pub fn build(pages: &[Page], config: &Config) -> (LinkGraph, Vec<Diagnostic>) {
-        let mut g = LinkGraph::default();
+        Self::build_with_unparsed(pages, config, HashSet::new())
+    }
+
+    /// Builds the graph; links to the `unparsed` slugs (pages whose front matter failed, already
+    /// reported) are left unresolved without an error of their own.
+    pub fn build_with_unparsed(
+        pages: &[Page],
+        config: &Config,
+        unparsed: HashSet<String>,
+    ) -> (LinkGraph, Vec<Diagnostic>) {
+        let mut g = LinkGraph { unparsed, ..Default::default() };
         let mut problems = Vec::new();
         g.index_names(pages, &mut problems);
         // Each page resolves its own links independently; the merge below is sequential and cheap.
@@ -62,6 +72,15 @@ impl LinkGraph {
         (g, problems)
     }
 
+    /// True when `target` names a page whose front matter failed (by its file name).
+    fn is_unparsed(&self, target: &str) -> bool {
+        if self.unparsed.is_empty() {
+            return false;
+        }
+        let stem = target.rsplit('/').next().unwrap_or(target);
+        self.unparsed.contains(&slugify(stem.strip_suffix(".md").unwrap_or(stem)))
+    }
+
     /// Resolves everything page `i` links to.
     fn resolve_page(&self, pages: &[Page], i: usize, config: &Config) -> PageLinks {
         let page = &pages[i];
@@ -71,6 +90,7 @@ impl LinkGraph {
                 Ok(t) => {
                     out.body.insert(link.offset, (t.page, t.anchor.map(str::to_string)));
                 }
+                Err(_) if self.is_unparsed(&link.target) => {}
                 Err((msg, help)) => {
                     out.problems.push(page.error((link.line, link.col), msg).with_len(link.len).with_help(help));
                 }
@@ -164,12 +184,17 @@ impl LinkGraph {
         for (i, p) in pages.iter().enumerate() {
             if let Some(&other) = self.by_slug.get(&p.slug) {
                 let first = &pages[other];
-                let pos = p.front.locate(&[crate::content::frontmatter::Seg::Key("slug")]);
+                // Point at the `slug:` line; a slug taken from the file name has no line of its own.
+                let (pos, origin) = if p.front.map.contains_key("slug") {
+                    (p.front.locate(&[crate::content::frontmatter::Seg::Key("slug")]), "")
+                } else {
+                    ((0, 0), " (this page's slug comes from its file name)")
+                };
                 problems.push(
                     p.error(
                         pos,
                         format!(
-                            "duplicate slug `{}`: both {} and {} use it",
+                            "duplicate slug `{}`: both {} and {} use it{origin}",
                             p.slug,
                             first.display.display(),
                             p.display.display()
@@ -270,6 +295,7 @@ impl LinkGraph {
         for r in refs {
             let len = r.target.chars().count();
             match self.find(&r.target) {
+                None if self.is_unparsed(&r.target) => {}
                 None => problems.push(
                     page.error((r.line, r.col), format!("`{field}` names an unknown page `{}`", r.target))
                         .with_len(len)

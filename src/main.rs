@@ -37,6 +37,8 @@ enum Command {
         /// Print how long each pipeline stage took.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Check pages, links, quizzes, citations (and the bibliography) and templates like `build` does, without writing anything.
     Check {
@@ -45,6 +47,8 @@ enum Command {
         /// Check draft pages too.
         #[arg(long)]
         drafts: bool,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Create a new site in DIR: the Common Factors Atlas kinds with a sample page of each,
     /// or with --minimal general kinds (lesson, course, faq, glossary, page) for any course.
@@ -88,6 +92,8 @@ enum Command {
         /// Folder to build into (default: a private temporary folder).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Search the built site's index from the terminal (same engine and ranking as the browser).
     Search {
@@ -159,14 +165,32 @@ struct SiteArgs {
     root: PathBuf,
 }
 
+#[derive(clap::Args, Clone, Copy)]
+struct ReportArgs {
+    /// Print every problem (by default at most 50 of each kind, then "and N more like this").
+    #[arg(long)]
+    all_errors: bool,
+}
+
+impl ReportArgs {
+    /// How many diagnostics of one kind to print.
+    fn limit(self) -> Option<usize> {
+        (!self.all_errors).then_some(rapport::diagnostics::DEFAULT_LIMIT_PER_KIND)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let limit = match &cli.command {
+        Command::Build { report, .. } | Command::Check { report, .. } | Command::Serve { report, .. } => report.limit(),
+        _ => Some(rapport::diagnostics::DEFAULT_LIMIT_PER_KIND),
+    };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            match e.diagnostics() {
-                Some(d) => eprint!("{}", d.render()),
-                None => eprintln!("error: {e}"),
+            // Errors with diagnostics get them and then a summary; a one-line error is printed once.
+            if let Some(d) = e.diagnostics() {
+                eprint!("{}", d.render_with(limit));
             }
             eprintln!("error: {}", failure_summary(&e));
             ExitCode::from(e.exit_code() as u8)
@@ -184,7 +208,7 @@ fn failure_summary(e: &Error) -> String {
 
 fn run(command: Command) -> Result<(), Error> {
     match command {
-        Command::Build { site, output, base_url, drafts, timings } => {
+        Command::Build { site, output, base_url, drafts, timings, report: shown } => {
             let opts = BuildOptions { root: site.root, output, base_url, drafts };
             let spinner = progress("Building");
             let result = rapport::build(&opts);
@@ -193,7 +217,7 @@ fn run(command: Command) -> Result<(), Error> {
             }
             let report = result?;
             if !report.diagnostics.is_empty() {
-                eprint!("{}", report.diagnostics.render());
+                eprint!("{}", report.diagnostics.render_with(shown.limit()));
             }
             println!(
                 "Built {} pages ({} links, {} files) into {} in {:.2} s",
@@ -210,11 +234,11 @@ fn run(command: Command) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Check { site, drafts } => {
+        Command::Check { site, drafts, report } => {
             let opts = BuildOptions { root: site.root, drafts, ..Default::default() };
             let (site, diags) = rapport::check(&opts)?;
             if !diags.is_empty() {
-                eprint!("{}", diags.render());
+                eprint!("{}", diags.render_with(report.limit()));
             }
             println!("Checked {} pages and {} links: {}", site.pages.len(), site.graph.link_count, diags.summary());
             Ok(())
@@ -245,9 +269,9 @@ fn run(command: Command) -> Result<(), Error> {
             println!("Created {}", path.display());
             Ok(())
         }
-        Command::Serve { site, port, bind, open, drafts, output } => {
+        Command::Serve { site, port, bind, open, drafts, output, report } => {
             let build = BuildOptions { root: site.root, output, drafts, base_url: None };
-            rapport::serve::serve(rapport::serve::ServeOptions { build, bind, port, open })
+            rapport::serve::serve(rapport::serve::ServeOptions { build, bind, port, open, limit: report.limit() })
         }
         Command::Search { query, site, output, limit, kind, json } => {
             let out_dir = output.unwrap_or_else(|| site.root.join("public"));

@@ -1,10 +1,12 @@
 //! pulldown-cmark -> HTML, heading ids, table of contents, link extraction and plain text for the index.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::LineIndex;
+use crate::model::config::RawHtml;
 // The body's data types live in the model; stage code may keep naming them `markdown::Doc`.
 pub use crate::model::doc::{Doc, Heading, Link, LinkKind, Resolved, Section};
 use crate::model::slug::slugify;
@@ -136,10 +138,47 @@ fn squeeze(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The sanitiser for HTML written in Markdown: ammonia's defaults (no scripts, styles, event
+/// handlers or `javascript:` URLs) plus what Markdown itself produces and authors use: heading
+/// ids, footnote and task-list classes, task-list checkboxes, table cell alignment.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input"])
+        .add_generic_attributes(["id", "class", "style"])
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .add_tag_attributes("details", ["open"])
+        // Rapport's own links carry no rel; sanitised pages keep the same markup.
+        .link_rel(None);
+    b
+});
+
+/// True when a link or image destination could name a script: anything with a scheme other
+/// than the common web ones (`javascript:`, `data:`, and obfuscated spellings of them).
+fn is_unsafe_url(dest: &str) -> bool {
+    let before = dest.split(['/', '?', '#']).next().unwrap_or("");
+    if !before.contains(':') {
+        return false;
+    }
+    let lower = dest.trim_start().to_ascii_lowercase();
+    !["http:", "https:", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s))
+}
+
+/// True when an event can carry markup Markdown itself would not produce.
+fn needs_sanitizing(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => is_unsafe_url(dest_url),
+        _ => false,
+    }
+}
+
 /// Renders the body of `text` to HTML, giving headings their ids and rewriting checked links
-/// through `links` (keyed by the link's byte offset in the file).
-pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>) -> String {
-    render_cited(text, body_start, links, None)
+/// through `links` (keyed by the link's byte offset in the file). HTML written in the Markdown
+/// is sanitised unless `raw_html` allows it; pages without any are left exactly as rendered.
+pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>, raw_html: RawHtml) -> String {
+    render_cited(text, body_start, links, None, raw_html)
 }
 
 /// Rewrites a body's events before they are rendered: the citations stage turns `[@key]` text
@@ -160,11 +199,29 @@ pub fn render_cited(
     body_start: usize,
     links: &HashMap<usize, Resolved>,
     cites: Option<&dyn Splice>,
+    raw_html: RawHtml,
 ) -> String {
+    let (html, risky) = render_unchecked(text, body_start, links, cites);
+    if risky && raw_html == RawHtml::Sanitize {
+        SANITIZER.clean(&html).to_string()
+    } else {
+        html
+    }
+}
+
+/// Renders to HTML as written; also says whether the Markdown held raw HTML or unsafe URLs
+/// (judged before citations add their own, trusted, HTML).
+fn render_unchecked(
+    text: &str,
+    body_start: usize,
+    links: &HashMap<usize, Resolved>,
+    cites: Option<&dyn Splice>,
+) -> (String, bool) {
     let body = &text[body_start..];
     let mut ids = HeadingIds::default();
     let mut events: Vec<(Event, std::ops::Range<usize>)> =
         Parser::new_ext(body, options()).into_offset_iter().collect();
+    let risky = events.iter().any(|(e, _)| needs_sanitizing(e));
     if let Some(c) = cites {
         events = c.splice(events, text, body_start);
     }
@@ -225,12 +282,12 @@ pub fn render_cited(
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+    (html, risky)
 }
 
-/// Renders a short Markdown fragment (quiz prompts, explanations) without heading ids.
-pub fn render_fragment(md: &str, links: &HashMap<usize, Resolved>) -> String {
-    render(md, 0, links)
+/// Renders a short Markdown fragment (quiz prompts, explanations), sanitised like a page body.
+pub fn render_fragment(md: &str, links: &HashMap<usize, Resolved>, raw_html: RawHtml) -> String {
+    render(md, 0, links, raw_html)
 }
 
 #[cfg(test)]
@@ -280,7 +337,7 @@ mod tests {
         let mut map = HashMap::new();
         map.insert(doc.links[0].offset, Resolved { href: "../factors/empathy.html".into(), label: "Empathy".into() });
         map.insert(doc.links[1].offset, Resolved { href: "warmth.html".into(), label: "Warmth".into() });
-        let html = render(PAGE, body_start(), &map);
+        let html = render(PAGE, body_start(), &map, RawHtml::Sanitize);
         assert!(html.contains(r#"<a href="../factors/empathy.html">Empathy</a>"#), "{html}");
         assert!(html.contains(r#"<a href="warmth.html">being warm</a>"#), "{html}");
         assert!(html.contains(r#"<h2 id="why-it-matters-2">"#), "{html}");
@@ -290,11 +347,57 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let md = "---\n---\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n";
-        let html = render(md, 8, &HashMap::new());
+        let html = render(md, 8, &HashMap::new(), RawHtml::Sanitize);
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<del>gone</del>"), "{html}");
         assert!(html.contains("\u{201c}quoted\u{201d}"), "{html}");
         assert!(html.contains("checkbox"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
+    }
+
+    fn sanitized(md: &str) -> String {
+        render(md, 0, &HashMap::new(), RawHtml::Sanitize)
+    }
+
+    #[test]
+    fn scripts_handlers_and_javascript_links_are_removed_by_default() {
+        let md = "<script>alert(1)</script>\n\nHi <img src=\"x.png\" onerror=\"alert(2)\"> \
+                  [go](javascript:alert(3)) <a href=\"JaVaScRiPt:alert(4)\" onclick='alert(5)'>x</a>\n";
+        let html = sanitized(md);
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.to_lowercase().contains("javascript"), "{html}");
+        assert!(!html.contains("onerror") && !html.contains("onclick") && !html.contains("alert"), "{html}");
+        assert!(html.contains(r#"<img src="x.png">"#), "{html}");
+    }
+
+    #[test]
+    fn safe_html_authors_use_is_kept() {
+        let md = "## Head\n\n<details><summary>More</summary>\n\n<kbd>Ctrl</kbd> x<sup>2</sup> H<sub>2</sub>O\n\n</details>\n\n\
+                  <figure><img src=\"a.png\" alt=\"A\"><figcaption>Cap</figcaption></figure>\n\n\
+                  | a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n";
+        let html = sanitized(md);
+        for kept in [
+            r#"<h2 id="head">"#,
+            "<details><summary>More</summary>",
+            "<kbd>Ctrl</kbd>",
+            "<sup>2</sup>",
+            "<sub>2</sub>",
+            r#"<figure><img src="a.png" alt="A"><figcaption>Cap</figcaption></figure>"#,
+            r#"<th style="text-align:left">a</th>"#,
+            r#"<input disabled="" type="checkbox" checked="">"#,
+            r#"class="footnote-definition""#,
+        ] {
+            assert!(html.contains(kept), "missing {kept} in {html}");
+        }
+    }
+
+    #[test]
+    fn raw_html_passes_through_when_allowed_and_plain_markdown_is_untouched() {
+        let md = "<span onclick=\"go()\">x</span>\n";
+        assert!(render(md, 0, &HashMap::new(), RawHtml::Allow).contains("onclick"));
+        // No raw HTML: the output is pulldown-cmark's, byte for byte.
+        let plain = "A *b* [c](https://x.org/?a=1&b=2) \"q\"<br>\n";
+        let plain = plain.replace("<br>", "");
+        assert_eq!(sanitized(&plain), render_unchecked(&plain, 0, &HashMap::new(), None).0);
     }
 }

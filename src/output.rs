@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::diagnostics::{display_path, Diagnostic};
 use crate::error::Error;
 use crate::model::output::OutputFile;
+use crate::model::site::Site;
 
 /// Marker file that proves Rapport created an output folder, so it may replace it.
 pub const MARKER: &str = ".rapport-output";
@@ -69,25 +71,65 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 
 /// A build's output under construction in a folder beside `out`, swapped in only once complete
 /// (the previous output stays untouched until then). Dropped unswapped, it is removed.
+/// It holds the output's lock file until dropped, so two builds never write one output at once.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     files: usize,
     swapped: bool,
+    /// The locked `.<name>.rapport-lock`; the OS releases the lock when the process dies.
+    _lock: std::fs::File,
+}
+
+/// Prefixes of the folders a build of the output `name` creates beside it.
+fn leftover_prefixes(name: &str) -> [String; 2] {
+    [format!(".{name}.rapport-staging-"), format!(".{name}.rapport-old-")]
+}
+
+/// Takes the lock of the output `name` in `parent`, or says which build holds it.
+fn lock_output(parent: &Path, name: &str, out: &Path) -> Result<std::fs::File, Error> {
+    let path = parent.join(format!(".{name}.rapport-lock"));
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "another rapport build is writing into {} (it holds {}); wait for it to finish",
+            out.display(),
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io { path, source: e }),
+    }
+}
+
+/// Removes staging and old-output folders of `name` that builds killed before cleaning up
+/// left in `parent`. Only called with the output's lock held, so no live build owns them.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefixes = leftover_prefixes(name);
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let is_leftover = prefixes
+            .iter()
+            .any(|p| file_name.strip_prefix(p.as_str()).is_some_and(|pid| pid.chars().all(|c| c.is_ascii_digit())));
+        if is_leftover && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `out` (replacing one a crashed build left behind).
+    /// Locks `out` against other builds, removes what killed builds left beside it, and creates
+    /// an empty staging folder.
     pub fn create(out: &Path) -> Result<Staging, Error> {
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io(parent))?;
         let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.rapport-staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-        }
+        let lock = lock_output(parent, &name, out)?;
+        remove_leftovers(parent, &name);
+        let dir = parent.join(format!("{}{}", leftover_prefixes(&name)[0], std::process::id()));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        Ok(Staging { dir, out: out.to_path_buf(), files: 0, swapped: false })
+        Ok(Staging { dir, out: out.to_path_buf(), files: 0, swapped: false, _lock: lock })
     }
 
     /// Writes `files` into the staging folder (in parallel).
@@ -113,6 +155,51 @@ impl Drop for Staging {
         if !self.swapped {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Adds the static files to the generated ones. A static file at the path of a generated page
+/// replaces it, with a warning naming both (the static file is taken as the author's intent).
+pub fn merge_static(
+    files: &mut Vec<OutputFile>,
+    assets: std::collections::BTreeMap<String, Vec<u8>>,
+    site: &Site,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let mut generated: std::collections::HashMap<String, usize> =
+        files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
+    for (path, bytes) in assets {
+        match generated.get(&path) {
+            Some(&i) => {
+                let source = static_source(site, &path);
+                let page = site.pages.iter().find(|p| p.out_path == path).map_or_else(
+                    || format!("the generated page `{path}`"),
+                    |p| format!("the page `{path}` generated from {}", p.display.display()),
+                );
+                warnings.push(Diagnostic::warning(
+                    display_path(&site.root, &source),
+                    0,
+                    0,
+                    format!("this static file replaces {page}; rename one of them to keep both"),
+                ));
+                files[i].bytes = bytes;
+            }
+            None => {
+                generated.insert(path.clone(), files.len());
+                files.push(OutputFile { path, bytes });
+            }
+        }
+    }
+    warnings
+}
+
+/// Where the static file published at `rel` came from: the site's static/, else its theme's.
+fn static_source(site: &Site, rel: &str) -> PathBuf {
+    let own = site.root.join("static").join(rel);
+    if own.exists() {
+        own
+    } else {
+        site.root.join("themes").join(&site.config.theme).join("static").join(rel)
     }
 }
 
@@ -188,5 +275,40 @@ mod tests {
         assert!(check_output_dir(dir.path(), &out).is_ok());
         write_site(&files);
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "x");
+    }
+
+    #[test]
+    fn removes_what_killed_builds_left_and_keeps_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for left in [".public.rapport-staging-99999999", ".public.rapport-old-99999998"] {
+            std::fs::create_dir_all(dir.path().join(left).join("sub")).unwrap();
+            std::fs::write(dir.path().join(left).join("sub/page.html"), "old").unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join(".other.rapport-staging-1")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".public.rapport-staging-notes")).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.swap().unwrap();
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [".other.rapport-staging-1", ".public.rapport-lock", ".public.rapport-staging-notes", "public"]
+        );
+    }
+
+    #[test]
+    fn a_second_build_into_the_same_output_fails_clearly_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::create(&out).unwrap();
+        let first_dir = first.dir.clone();
+        let Err(Error::Usage(msg)) = Staging::create(&out) else { panic!("second build was not refused") };
+        assert!(msg.contains("another rapport build is writing into"), "{msg}");
+        // The refused build removed nothing of the running one.
+        assert!(first_dir.is_dir());
+        drop(first);
+        assert!(Staging::create(&out).is_ok());
     }
 }

@@ -8,6 +8,7 @@
 //! same stage functions ([`link`], [`generated_pages`], [`render_pages`]) on the pages a change
 //! touched.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -104,9 +105,9 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
         config.base_url = url.clone();
     }
     let mut diags = Diagnostics::new();
-    let (pages, problems) = content::load_pages(&opts.root, &config, opts.drafts);
+    let (pages, problems, unparsed) = content::load_pages_and_unparsed(&opts.root, &config, opts.drafts);
     diags.extend(problems);
-    let (graph, quizzes, citations, problems) = link(&opts.root, &pages, &config);
+    let (graph, quizzes, citations, problems) = link(&opts.root, &pages, &config, unparsed);
     diags.extend(problems);
     let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, citations, extra_pages: Vec::new() };
     if diags.has_errors() {
@@ -117,9 +118,16 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
 }
 
 /// Link, then validate quizzes and citations: the stages that read every page at once.
-pub fn link(root: &Path, pages: &[Page], config: &Config) -> (LinkGraph, QuizSet, Citations, Diagnostics) {
+/// `unparsed` names pages whose front matter failed (by file-name slug): links to them are not
+/// reported again.
+pub fn link(
+    root: &Path,
+    pages: &[Page],
+    config: &Config,
+    unparsed: HashSet<String>,
+) -> (LinkGraph, QuizSet, Citations, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let (graph, problems) = LinkGraph::build(pages, config);
+    let (graph, problems) = LinkGraph::build_with_unparsed(pages, config, unparsed);
     diags.extend(problems);
     let (quizzes, problems) = quiz::validate(pages, &graph, config);
     diags.extend(problems);
@@ -149,13 +157,25 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<
 pub fn check(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     let (site, mut diags) = load(opts)?;
     let tera = render::theme::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    diags.extend(build_only_checks(&site));
     match render::render_site(&site, &tera) {
-        Ok(_) => Ok((site, diags)),
+        Ok(_) if !diags.has_errors() => Ok((site, diags)),
+        Ok(_) => Err(Error::Content(diags)),
         Err(ds) => {
             diags.extend(ds);
             Err(Error::Content(diags))
         }
     }
+}
+
+/// What `build` checks after rendering, for `check`: the synonyms file and the static files.
+fn build_only_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut found = if site.config.search.enabled { search::check_synonyms(site) } else { Vec::new() };
+    match render::theme::static_assets(&site.root, &site.config.theme, site.config.allow_outside_symlinks) {
+        Ok((_, warnings)) => found.extend(warnings),
+        Err(problems) => found.extend(problems),
+    }
+    found
 }
 
 /// Everything a build produces, in memory: the linked site, its templates and every output file.
@@ -185,8 +205,10 @@ pub fn render_all(
     let (site, mut diags) = load(opts)?;
     watch.lap("load, parse, link, validate");
     let tera = render::theme::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
-    let assets =
-        render::theme::static_assets(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
+    let (assets, link_warnings) =
+        render::theme::static_assets(&site.root, &site.config.theme, site.config.allow_outside_symlinks)
+            .map_err(|ds| Error::Content(ds.into()))?;
+    diags.extend(link_warnings);
     // The search index is built on its own threads while rayon renders the pages and the pages
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let (pages, index) = std::thread::scope(|scope| {
@@ -196,7 +218,7 @@ pub fn render_all(
             Error::Content(std::mem::take(&mut diags))
         });
         let pages = pages.and_then(|mut files| {
-            files.extend(assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+            diags.extend(output::merge_static(&mut files, assets, &site));
             watch.lap("render");
             let kept = on_pages(files);
             watch.lap("write pages");

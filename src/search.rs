@@ -169,6 +169,11 @@ fn script_value<'a>(name: &str, js: &'a str) -> Option<&'a str> {
     js.strip_prefix(&script_head(name))?.trim_end().strip_suffix(';')
 }
 
+/// The problems of the synonyms file, as `build` finds them (for `check`).
+pub fn check_synonyms(site: &Site) -> Vec<Diagnostic> {
+    load_synonyms(site).err().unwrap_or_default()
+}
+
 /// The synonyms named in site.toml; a missing default file just means none.
 fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
     let name = site.config.search.synonyms.trim();
@@ -176,6 +181,10 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
         return Ok(Synonyms::empty());
     }
     let path = site.root.join(name);
+    // A symbolic link may still lead out of the site root; it is refused like one in static/.
+    if let Some(d) = crate::content::discover::link_problem(&site.root, &path, site.config.allow_outside_symlinks) {
+        return Err(vec![d]);
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && name == DEFAULT_SYNONYMS => {

@@ -1,8 +1,9 @@
 //! Runs the browser suite (tests/browser/*.test.mjs, node's test runner driving Debian's headless
 //! Chromium through playwright-core) as part of `cargo test`.
 //!
-//! Without Chromium or the npm packages the suite cannot run: it says so loudly and, under CI
-//! (`CI=true`), fails instead of passing quietly.
+//! The npm packages are installed here (`npm ci`) when missing. Without Chromium or node the
+//! suite cannot run, and `cargo test` fails with the one command that sets them up (`.ci/setup`):
+//! it never passes untested. `RAPPORT_SKIP_BROWSER_TESTS=1` skips the suite on purpose (and says so).
 
 use std::path::Path;
 use std::process::Command;
@@ -10,10 +11,10 @@ use std::process::Command;
 fn missing_prerequisite(repo: &Path) -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        return Some(format!("no Chromium at {chromium}: run `apt-get install chromium` (.ci/run does)"));
+        return Some(format!("no Chromium at {chromium}"));
     }
     if !repo.join("node_modules/playwright-core").is_dir() || !repo.join("node_modules/axe-core").is_dir() {
-        return Some("the browser harness's npm packages are missing: run `npm ci` (.ci/run does)".into());
+        return Some("the browser harness's npm packages are missing (node_modules/)".into());
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("node is not installed".into());
@@ -21,15 +22,36 @@ fn missing_prerequisite(repo: &Path) -> Option<String> {
     None
 }
 
+/// Installs the pinned npm packages when they are missing and npm is there.
+fn install_npm_packages(repo: &Path) {
+    if repo.join("node_modules/playwright-core").is_dir() && repo.join("node_modules/axe-core").is_dir() {
+        return;
+    }
+    eprintln!("browser tests: installing the npm packages (npm ci)");
+    let ok = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(repo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("browser tests: `npm ci` failed");
+    }
+}
+
 #[test]
 fn browser_suite() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Some(why) = missing_prerequisite(repo) {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
-        let banner = "=".repeat(78);
-        eprintln!("\n{banner}\nBROWSER TESTS DID NOT RUN: {why}\n{banner}\n");
-        assert!(!ci, "browser tests must run in CI: {why}");
+    let banner = "=".repeat(78);
+    if std::env::var("RAPPORT_SKIP_BROWSER_TESTS").is_ok_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("\n{banner}\nBROWSER TESTS SKIPPED on purpose (RAPPORT_SKIP_BROWSER_TESTS is set)\n{banner}\n");
         return;
+    }
+    install_npm_packages(repo);
+    if let Some(why) = missing_prerequisite(repo) {
+        panic!(
+            "\n{banner}\nBROWSER TESTS CANNOT RUN: {why}\nRun `.ci/setup` (installs Debian's chromium and the npm packages), \
+             or set RAPPORT_SKIP_BROWSER_TESTS=1 to skip them on purpose.\n{banner}\n"
+        );
     }
     let site = tempfile::tempdir().expect("temp dir");
     let out = site.path().join("public");

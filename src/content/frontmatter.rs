@@ -75,13 +75,39 @@ fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
             message: "front matter must be YAML fields (`name: value`), one per line".into(),
         }),
         Err(e) => {
-            let (line, col) = e.location().map(|l| (l.line() + first_line - 1, l.column())).unwrap_or((first_line, 1));
+            // An alias expanding too far (a "billion laughs") is found after parsing, at the start of
+            // the document: point at the first alias, the cause, instead.
+            let expansion = e.to_string().contains("limit exceeded");
+            let located = e.location().map(|l| (l.line(), l.column()));
+            let (line, col) = (if expansion { first_alias(yaml).or(located) } else { located })
+                .map(|(l, c)| (l + first_line - 1, c))
+                .unwrap_or((first_line, 1));
             let msg = e.to_string();
             // serde_yaml appends " at line X column Y"; the location is shown separately.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
             Err(SplitError { line, col, message: format!("invalid YAML in front matter: {msg}") })
         }
     }
+}
+
+/// Line and column (1-based, within `yaml`) of the first alias (`*name`) outside quotes and comments.
+fn first_alias(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let code = line.split(" #").next().unwrap_or(line);
+        let mut prev = ' ';
+        let mut quote: Option<char> = None;
+        for (col, c) in code.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '*') if matches!(prev, ' ' | '[' | ',' | '{' | ':' | '-') => return Some((i + 1, col + 1)),
+                _ => {}
+            }
+            prev = c;
+        }
+        None
+    })
 }
 
 impl FrontMatter {
@@ -217,6 +243,17 @@ mod tests {
         let e = split("---\ntitle: A\ntags: [a, b\n---\n").unwrap_err();
         assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
         assert!(e.line >= 3, "line {}", e.line);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_at_the_alias() {
+        let text = "---\ntitle: A\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+                    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+                    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n\
+                    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n---\n";
+        let e = split(text).unwrap_err();
+        assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
+        assert_eq!((e.line, e.col), (4, 8), "{}", e.message);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod frontmatter;
 pub mod page;
 pub mod todo;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -17,19 +18,34 @@ use page::{build_page, PageSource};
 
 /// Reads every page under `root/content`, in parallel; drafts are dropped unless `drafts` is set.
 pub fn load_pages(root: &Path, config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+    let (pages, problems, _) = load_pages_and_unparsed(root, config, drafts);
+    (pages, problems)
+}
+
+/// Like [`load_pages`], plus the slugs (from their file names) of the pages that could not be
+/// read or parsed, so that links to them are not reported again as unknown targets.
+pub fn load_pages_and_unparsed(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+) -> (Vec<Page>, Vec<Diagnostic>, HashSet<String>) {
     let content_dir = root.join("content");
-    let (files, mut problems) = discover::discover(root, &content_dir);
+    let (files, mut problems) = discover::discover(root, &content_dir, config.allow_outside_symlinks);
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = files.par_iter().map(|file| load_page(file, config)).collect();
     let mut pages = Vec::with_capacity(results.len());
-    for (page, ds) in results {
+    let mut unparsed = HashSet::new();
+    for (file, (page, ds)) in files.iter().zip(results) {
         problems.extend(ds);
-        if let Some(p) = page {
-            if drafts || !p.draft {
-                pages.push(p);
+        match page {
+            Some(p) if drafts || !p.draft => pages.push(p),
+            Some(_) => {}
+            None => {
+                unparsed
+                    .insert(crate::model::slug::slugify(&file.rel.file_stem().unwrap_or_default().to_string_lossy()));
             }
         }
     }
-    (pages, problems)
+    (pages, problems, unparsed)
 }
 
 /// Reads, splits, analyses and checks one source file.

@@ -292,12 +292,17 @@ fn is_valid_slug(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
+/// A real calendar date written `YYYY-MM-DD` (no month 13, no February 29 outside leap years, no year 0).
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let number = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u16>().ok());
+    let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10)) else { return false };
+    let month = u8::try_from(m).ok().and_then(|m| time::Month::try_from(m).ok());
+    shaped && y >= 1 && month.is_some_and(|m| time::Date::from_calendar_date(y.into(), m, d as u8).is_ok())
 }
 
 #[cfg(test)]
@@ -308,5 +313,9 @@ mod tests {
     fn dates_are_checked() {
         assert!(is_date("2024-05-31"));
         assert!(!is_date("31/05/2024"));
+        assert!(is_date("2024-02-29"));
+        for bad in ["2024-13-45", "2023-02-29", "0000-00-00", "2024-04-31", "2024-00-10"] {
+            assert!(!is_date(bad), "{bad}");
+        }
     }
 }

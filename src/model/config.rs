@@ -49,6 +49,11 @@ pub struct Config {
     /// A CSL style bundled with hayagriva, by name (`apa`, `chicago-author-date`, `ieee`...).
     #[serde(default = "default_citation_style")]
     pub citation_style: String,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Publish what symbolic links in content/ and static/ point to even outside the site root.
+    #[serde(default)]
+    pub allow_outside_symlinks: bool,
 }
 
 /// `bibliography = "references.bib"` or a list of files.
@@ -70,6 +75,26 @@ impl BibliographyFiles {
             BibliographyFiles::Many(v) => v,
         }
     }
+}
+
+/// `[markdown]`: how page bodies, quiz prompts and feedback are turned into HTML.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// What happens to HTML written inside Markdown.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+/// `raw_html` in `[markdown]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Scripts, event handlers and `javascript:` links are removed (ammonia); safe HTML stays.
+    #[default]
+    Sanitize,
+    /// HTML passes through as written: only for sites whose every author is trusted.
+    Allow,
 }
 
 /// `[search]`: options of the search index.
@@ -303,7 +328,8 @@ impl Config {
         }
     }
 
-    /// Cross-checks kinds: unique folders, known relation kinds, valid group_by.
+    /// Cross-checks kinds: unique folders, known relation kinds, valid group_by; configured
+    /// paths stay inside the site root.
     fn check(&self, text: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let at = |needle: &str| locate_line(text, needle);
@@ -313,6 +339,13 @@ impl Config {
                 Diagnostic::error(CONFIG_FILE, l, c, format!("`item_checks_allow` names an unknown rule `{rule}`"))
                     .with_help(did_you_mean(rule, ITEM_CHECK_RULES.iter().copied())),
             );
+        }
+        for (key, value) in [("synonyms", &self.search.synonyms), ("theme", &self.theme)] {
+            if !stays_inside(value) {
+                let (l, c) = at(key);
+                let msg = format!("`{key}` must name a path inside the site root, found `{value}`");
+                out.push(Diagnostic::error(CONFIG_FILE, l, c, msg));
+            }
         }
         let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
         for (name, kind) in &self.kinds {
@@ -374,6 +407,12 @@ impl Config {
     }
 }
 
+/// True for a relative path that does not climb out with `..` (empty means none).
+fn stays_inside(path: &str) -> bool {
+    let p = Path::new(path.trim());
+    p.components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+}
+
 /// Line and column of the first line starting with `needle` (1,1 when absent).
 pub(crate) fn locate_line(text: &str, needle: &str) -> (usize, usize) {
     text.lines().position(|l| l.trim_start().starts_with(needle)).map(|i| (i + 1, 1)).unwrap_or((1, 1))
@@ -423,6 +462,18 @@ mod tests {
         let c = Config::parse("title = \"x\"\nbibliography = \"refs.bib\"\n").expect("valid");
         assert_eq!(c.citation_style, "apa");
         assert_eq!(c.bibliography.files(), ["refs.bib"]);
+    }
+
+    #[test]
+    fn configured_paths_stay_inside_the_site_root() {
+        for bad in ["synonyms = \"/etc/passwd\"", "synonyms = \"../x.txt\"", "synonyms = \"a/../../x\""] {
+            let err = Config::parse(&format!("title = \"x\"\n[search]\n{bad}\n")).unwrap_err();
+            assert!(err[0].message.contains("inside the site root"), "{bad}: {}", err[0].message);
+            assert_eq!(err[0].line, 3, "{bad}");
+        }
+        assert!(Config::parse("title = \"x\"\ntheme = \"../../etc\"\n").is_err());
+        assert!(Config::parse("title = \"x\"\n[search]\nsynonyms = \"data/synonyms.txt\"\n").is_ok());
+        assert!(Config::parse("title = \"x\"\n[search]\nsynonyms = \"\"\n").is_ok());
     }
 
     #[test]

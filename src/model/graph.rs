@@ -2,7 +2,7 @@
 //!
 //! `links.rs` builds and patches it; the renderers read it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// A resolved link target: a page and maybe a heading on it.
@@ -40,4 +40,7 @@ pub struct LinkGraph {
     pub backlinks: Vec<Vec<usize>>,
     /// Number of resolved links of all sorts.
     pub link_count: usize,
+    /// Slugs (from file names) of pages whose front matter failed: links to them are not
+    /// reported, the page's own error is the one to fix.
+    pub(crate) unparsed: HashSet<String>,
 }

@@ -228,10 +228,28 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// Why `id` is not a valid explicit id, and a suggestion (different from `id`) when there is one.
+pub fn id_problem(id: &str) -> (String, Option<String>) {
+    let len = id.chars().count();
+    if len > MAX_ID_LEN {
+        let msg = format!("question id is {len} characters long; ids are limited to {MAX_ID_LEN} characters");
+        return (msg, Some("shorten it (it only needs to be unique across the site)".into()));
+    }
+    let msg = format!(
+        "question id `{id}` may hold only letters, digits, `-`, `_` and `.`, and must start with a letter or digit"
+    );
+    let suggestion = super::slug::slugify(id);
+    let help = (suggestion != id && is_valid_id(&suggestion)).then(|| format!("try `{suggestion}`"));
+    (msg, help)
+}
+
+/// Longest explicit question id, in characters.
+pub const MAX_ID_LEN: usize = 80;
+
 /// Is `id` usable as an explicit id (it becomes an HTML id and a storage key)?
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 80
+        && id.len() <= MAX_ID_LEN
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && id.starts_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -265,6 +283,17 @@ pub fn fixed_shuffle(n: usize, seed: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_over_long_id_is_told_the_limit_not_a_useless_suggestion() {
+        let id = "a".repeat(81);
+        let (msg, help) = id_problem(&id);
+        assert!(msg.contains("81 characters") && msg.contains("limited to 80"), "{msg}");
+        assert!(!help.unwrap_or_default().contains(&id));
+        let (msg, help) = id_problem("Bad Id");
+        assert!(msg.contains("may hold only"), "{msg}");
+        assert_eq!(help.as_deref(), Some("try `bad-id`"));
+    }
 
     #[test]
     fn derived_ids_are_stable_and_ignore_spacing() {

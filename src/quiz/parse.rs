@@ -219,8 +219,7 @@ impl Item<'_> {
                 return Some(id);
             }
             let pos = self.value_pos("id", &id);
-            let msg = format!("question id `{id}` may hold only letters, digits, `-`, `_` and `.`");
-            let help = Some(format!("try `{}`", crate::model::slug::slugify(&id)));
+            let (msg, help) = crate::model::quiz::id_problem(&id);
             self.error(pos, id.chars().count(), msg, help);
             return None;
         }

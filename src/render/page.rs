@@ -30,8 +30,8 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let mut ctx = r.base_context(&path, &page.title, Some(&page.kind));
     let links = site.graph.rendered_links(&site.pages, i);
     let cites = citations::CiteLinker::new(&site.citations, &path);
-    let content =
-        markdown::render_cited(&page.text, page.body_start, &links, cites.as_ref().map(|c| c as &dyn markdown::Splice));
+    let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
+    let content = markdown::render_cited(&page.text, page.body_start, &links, cites, site.config.markdown.raw_html);
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())

@@ -110,8 +110,16 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     out
 }
 
+/// Static files by output path.
+pub type Assets = BTreeMap<String, Vec<u8>>;
+
 /// The static assets: the default theme's, then the site theme's, then the site's `static/`.
-pub fn static_assets(root: &Path, theme: &str) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+/// Symbolic links are followed inside the site root (outside only with `allow_outside`).
+pub fn static_assets(
+    root: &Path,
+    theme: &str,
+    allow_outside: bool,
+) -> Result<(Assets, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut out = BTreeMap::new();
     if let Some(dir) = DEFAULT_THEME.get_dir("static") {
         collect_embedded(dir, &mut out);
@@ -121,26 +129,22 @@ pub fn static_assets(root: &Path, theme: &str) -> Result<BTreeMap<String, Vec<u8
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir) {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-                    match std::fs::read(e.path()) {
-                        Ok(bytes) => {
-                            out.insert(rel, bytes);
-                        }
-                        Err(err) => problems.push(Diagnostic::error(e.path(), 0, 0, format!("cannot read: {err}"))),
-                    }
+        let (files, found) = crate::content::discover::walk_files(root, &dir, allow_outside, |_| true);
+        problems.extend(found);
+        for path in files {
+            let rel = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    out.insert(rel, bytes);
                 }
-                Ok(_) => {}
-                Err(err) => problems.push(Diagnostic::error(dir.clone(), 0, 0, format!("cannot read: {err}"))),
+                Err(err) => problems.push(Diagnostic::error(&path, 0, 0, format!("cannot read: {err}"))),
             }
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
+    if problems.iter().any(Diagnostic::is_error) {
         Err(problems)
+    } else {
+        Ok((out, problems))
     }
 }
 

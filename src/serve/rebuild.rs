@@ -291,7 +291,7 @@ impl State {
                 pages.push(p);
             }
         }
-        let (graph, quizzes, citations, problems) = pipeline::link(root, &pages, config);
+        let (graph, quizzes, citations, problems) = pipeline::link(root, &pages, config, Default::default());
         diags.extend(problems);
         if diags.has_errors() {
             pages.truncate(kept);

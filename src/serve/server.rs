@@ -2,6 +2,7 @@
 //! inside it), a live-reload event stream and the script that listens to it.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -54,18 +55,76 @@ const LIVERELOAD_TAG: &str = "<script src=\"/__rapport/livereload.js\"></script>
 /// HTML larger than this is served without the live-reload script rather than buffered.
 const MAX_INJECT_BYTES: usize = 32 * 1024 * 1024;
 
-/// The router: live-reload endpoints, then the output folder.
-pub fn router(out: PathBuf, hub: Arc<Hub>) -> Router {
+/// The router: live-reload endpoints, then the output folder; requests whose Host is not in
+/// `hosts` and files that resolve outside the output folder are refused.
+pub fn router(out: PathBuf, hub: Arc<Hub>, hosts: AllowedHosts) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join("404.html")));
+    let root = Arc::new(out.canonicalize().unwrap_or(out));
     Router::new()
         .route("/__rapport/events", get(events))
         .route("/__rapport/livereload.js", get(script))
         .fallback_service(files)
+        .layer(middleware::from_fn_with_state(root, stay_inside))
         .layer(middleware::from_fn(inject_livereload))
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(middleware::from_fn_with_state(Arc::new(hosts), check_host))
         .with_state(hub)
+}
+
+/// The names a browser may use for the server in its Host header (against DNS rebinding: a
+/// page on another site whose name is re-pointed at 127.0.0.1 sends its own name).
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    names: Vec<String>,
+    /// Bound to all interfaces: any IP address of the machine is fine too.
+    any_ip: bool,
+}
+
+/// Loopback names and the bind address.
+pub fn allowed_hosts(bind: IpAddr) -> AllowedHosts {
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string(), bind.to_string()];
+    names.dedup();
+    AllowedHosts { names, any_ip: bind.is_unspecified() }
+}
+
+impl AllowedHosts {
+    /// True when `host` (a Host header value, with or without port) names this server.
+    pub fn allows(&self, host: &str) -> bool {
+        let name = match host.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or(""),
+            None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        self.names.contains(&name) || (self.any_ip && name.parse::<IpAddr>().is_ok())
+    }
+}
+
+async fn check_host(State(hosts): State<Arc<AllowedHosts>>, req: Request<Body>, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).map(|h| h.to_str().unwrap_or(""));
+    match host {
+        Some(h) if !hosts.allows(h) => {
+            (StatusCode::FORBIDDEN, "rapport serve answers only to localhost and its bind address\n").into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
+
+/// Answers 404 for a path that resolves (through a symbolic link) outside the output folder.
+async fn stay_inside(State(root): State<Arc<PathBuf>>, req: Request<Body>, next: Next) -> Response {
+    let decoded = percent_encoding::percent_decode_str(req.uri().path()).decode_utf8_lossy().into_owned();
+    let rel = decoded.trim_start_matches('/');
+    let path = root.join(rel);
+    let mut candidates = vec![path.clone()];
+    if path.is_dir() {
+        candidates.push(path.join("index.html"));
+    }
+    let escapes = candidates.iter().filter_map(|p| p.canonicalize().ok()).any(|p| !p.starts_with(root.as_path()));
+    if escapes {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
+    next.run(req).await
 }
 
 async fn script() -> impl IntoResponse {
@@ -125,4 +184,24 @@ async fn inject_livereload(req: Request<Body>, next: Next) -> Response {
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(injected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_check_allows_loopback_names_and_the_bind_address_only() {
+        let local = allowed_hosts("127.0.0.1".parse().unwrap());
+        for ok in ["localhost:1111", "127.0.0.1:1111", "[::1]:1111", "LOCALHOST", "localhost."] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for bad in ["evil.example:1111", "evil.example", "192.168.1.5:1111", "localhost.evil.example"] {
+            assert!(!local.allows(bad), "{bad}");
+        }
+        let lan = allowed_hosts("192.168.1.5".parse().unwrap());
+        assert!(lan.allows("192.168.1.5:1111") && !lan.allows("evil.example"));
+        let all = allowed_hosts("0.0.0.0".parse().unwrap());
+        assert!(all.allows("10.0.0.7:1111") && !all.allows("evil.example:1111"));
+    }
 }

@@ -9,4 +9,5 @@ mod harness;
 mod originality;
 mod quiz;
 mod quiz_lint;
+mod reliability;
 mod serve;

@@ -39,9 +39,14 @@ impl Drop for Server {
 
 impl Server {
     fn start(t: &SiteTest) -> Server {
+        Self::start_with(t, &[])
+    }
+
+    fn start_with(t: &SiteTest, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
             .args(["serve", "--port", "0", "--root"])
             .arg(&t.root)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -275,4 +280,74 @@ fn citations_follow_page_and_bibliography_edits() {
     });
     events.wait("reload");
     assert!(server.get("/techniques/reflection.html").1.contains("references.html#bordin1997"));
+}
+
+#[test]
+fn a_failed_first_build_is_served_as_an_error_and_recovers_on_save() {
+    let t = SiteTest::from_fixture("basic");
+    edit(&t, "content/factors/hope.md", |s| s + "\nA [[broken-first]] link.\n");
+    let server = Server::start(&t);
+    let (status, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert!(body.contains("unknown link target `broken-first`") && body.contains("/__rapport/livereload.js"), "{body}");
+    let mut events = server.events();
+    assert!(events.wait("build-error").contains("broken-first"), "a tab opened now sees the error");
+    edit(&t, "content/factors/hope.md", |s| s.replace("A [[broken-first]] link.", "Fixed."));
+    events.wait("reload");
+    assert!(server.get("/factors/hope.html").1.contains("Fixed."));
+    assert!(!server.get("/").1.contains("broken-first"));
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let get = |host: &str| {
+        server.raw(format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).0
+    };
+    assert_eq!(get("evil.example"), 403, "a DNS-rebinding name");
+    assert_eq!(get(&format!("evil.example:{}", server.port)), 403);
+    for ok in [format!("localhost:{}", server.port), format!("127.0.0.1:{}", server.port), "[::1]".to_string()] {
+        assert_eq!(get(&ok), 200, "{ok}");
+    }
+}
+
+#[test]
+fn symbolic_links_in_the_output_do_not_lead_outside_it() {
+    let t = SiteTest::from_fixture("basic").file("secret.txt", "TOP-SECRET");
+    let out = t.root.join("served");
+    let server = Server::start_with(&t, &["--output", out.to_str().unwrap()]);
+    std::os::unix::fs::symlink(t.root.join("secret.txt"), out.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(&t.root, out.join("site")).unwrap();
+    for path in ["/leak.txt", "/site/secret.txt"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("TOP-SECRET"), "{path} leaked a file");
+    }
+    assert_eq!(server.get("/index.html").0, 200);
+}
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let t = SiteTest::from_fixture("basic");
+    let server = Server::start(&t);
+    let mut idle = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    // Far longer than the server's header timeout: a read that returns is the server closing.
+    idle.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut buf = [0u8; 64];
+    let read = idle.read(&mut buf);
+    assert!(matches!(read, Ok(0)), "the server kept a silent connection open: {read:?}");
+}
+
+#[test]
+fn a_broken_site_toml_at_start_is_served_as_an_error_and_recovers() {
+    let t = SiteTest::from_fixture("basic");
+    let good = std::fs::read_to_string(t.root.join("site.toml")).unwrap();
+    std::fs::write(t.root.join("site.toml"), format!("{good}\nnot toml at all\n")).unwrap();
+    let server = Server::start(&t);
+    assert!(server.get("/").1.contains("site.toml"), "the error page names the file");
+    let mut events = server.events();
+    std::fs::write(t.root.join("site.toml"), good).unwrap();
+    events.wait("reload");
+    assert_eq!(server.get("/factors/hope.html").0, 200);
 }

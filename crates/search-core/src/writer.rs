@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tantivy::directory::RamDirectory;
+use tantivy::index::{SegmentComponent, SegmentId, SegmentMeta};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Directory, Index, IndexWriter, TantivyDocument, Term};
@@ -112,6 +113,8 @@ fn tokenizers(synonyms: &Synonyms) -> TokenizerManager {
 }
 
 /// Moves the segments of `second` into `first`'s directory and lists them after its own.
+/// Segments get fixed ids (1, 2) instead of tantivy's random ones, so that the same pages give
+/// a byte-identical index on every build.
 fn join_segments(
     (first, dir): (Index, RamDirectory),
     (second, other): (Index, RamDirectory),
@@ -119,23 +122,60 @@ fn join_segments(
 ) -> Result<(Index, RamDirectory), SearchError> {
     let mut metas = first.load_metas()?;
     let more = second.load_metas()?;
-    if more.segments.iter().all(|s| s.num_docs() == 0) {
-        return Ok((first, dir));
+    let mut parts = vec![(&dir, metas.segments.clone())];
+    if more.segments.iter().any(|s| s.num_docs() > 0) {
+        parts.push((&other, more.segments));
     }
-    for name in more.list_segment_files() {
-        // The list names files a segment may have (deletes) as well as those it has.
-        if !other.exists(&name).map_err(|e| SearchError::BadPack(e.to_string()))? {
-            continue;
+    let mut segments = Vec::new();
+    for (from, metas) in parts {
+        for meta in metas {
+            let id = fixed_segment_id(segments.len() + 1)?;
+            move_segment_files(from, &dir, &meta, id)?;
+            segments.push(first.new_segment_meta(id, meta.max_doc()));
         }
-        let bytes = read(&other, &name)?;
-        dir.atomic_write(&name, &bytes).map_err(|e| SearchError::BadPack(e.to_string()))?;
     }
-    metas.segments.extend(more.segments);
+    metas.segments = segments;
     let json = serde_json::to_vec_pretty(&metas)?;
     dir.atomic_write(Path::new("meta.json"), &json).map_err(|e| SearchError::BadPack(e.to_string()))?;
     let mut index = Index::open(dir.clone())?;
     index.set_tokenizers(tokenizers(synonyms));
     Ok((index, dir))
+}
+
+/// The `n`-th segment's id: `n` as a 128-bit number.
+fn fixed_segment_id(n: usize) -> Result<SegmentId, SearchError> {
+    SegmentId::from_uuid_string(&format!("{n:032x}")).map_err(|e| SearchError::BadPack(e.to_string()))
+}
+
+/// Copies the files of the segment `meta` from `from` into `to` under the segment id `id`.
+fn move_segment_files(
+    from: &RamDirectory,
+    to: &RamDirectory,
+    meta: &SegmentMeta,
+    id: SegmentId,
+) -> Result<(), SearchError> {
+    let bad = |e: &dyn std::fmt::Display| SearchError::BadPack(e.to_string());
+    let components = [
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+    ];
+    for component in components {
+        let old = meta.relative_path(component);
+        if !from.exists(&old).map_err(|e| bad(&e))? {
+            continue;
+        }
+        let bytes = read(from, &old)?;
+        let name = old.to_string_lossy().replacen(&meta.id().uuid_string(), &id.uuid_string(), 1);
+        to.atomic_write(Path::new(&name), &bytes).map_err(|e| bad(&e))?;
+        if std::ptr::eq(from, to) {
+            from.delete(&old).map_err(|e| bad(&e))?;
+        }
+    }
+    Ok(())
 }
 
 /// A file of `dir` as stored (tantivy's footer included).

@@ -391,3 +391,17 @@ fn positions_load_only_for_phrases() {
     let hits = engine.search(&params("\"thought records\"")).unwrap();
     assert_eq!(hits.into_iter().map(|h| h.url).collect::<Vec<_>>(), ["modalities/cbt.html#homework"]);
 }
+
+#[test]
+fn the_same_pages_give_a_byte_identical_index() {
+    let docs = docs();
+    let synonyms = Synonyms::parse(SYNONYMS).unwrap();
+    let a = build_index(&docs, &synonyms).unwrap();
+    let b = build_index(&docs, &synonyms).unwrap();
+    assert!(a.blob == b.blob, "index.bin differs between two builds of the same pages");
+    assert!(a.positions == b.positions, "positions differ between two builds of the same pages");
+    // And the fixed segment ids still make a working index.
+    let engine = Engine::open(&a.blob).unwrap();
+    let p = SearchParams { query: "empathy".into(), kind: None, limit: 10 };
+    assert!(!engine.search(&p).unwrap().is_empty());
+}
