@@ -5,4 +5,5 @@ mod bundled;
 mod diagnostics;
 mod harness;
 mod quiz;
+mod relevance;
 mod serve;

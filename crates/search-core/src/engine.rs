@@ -100,12 +100,13 @@ impl Engine {
         Ok(Engine { dir, reader, fields, synonyms, analyzer, positions })
     }
 
-    /// True when `query` has a "quoted phrase" and the positions it needs are not loaded yet:
-    /// load `positions.bin` and pass it to [`Engine::add_positions`] before searching.
+    /// True when `query` needs word positions that are not loaded yet (a "quoted phrase", or
+    /// two content words, whose nearness counts): load `positions.bin` and pass it to
+    /// [`Engine::add_positions`] before searching.
     pub fn needs_positions(&self, query: &str) -> bool {
         // Decided from the query text alone: building the whole query (completions and all)
         // here would do it twice on every keystroke.
-        !self.positions && crate::query::has_phrase(&mut self.analyzer.clone(), query)
+        !self.positions && crate::query::needs_positions(&mut self.analyzer.clone(), query)
     }
 
     /// Adds the word positions (`positions.bin`), so that phrase queries can run.
@@ -213,16 +214,14 @@ impl Engine {
         out
     }
 
-    /// Body and summary words within one edit of each of `words`: the terms their typo-tolerant
-    /// queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
-    fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[String]) -> Vec<String> {
+    /// Body and summary words within the allowed edits of each of `words`: the terms their
+    /// typo-tolerant queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
+    fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[(String, u8)]) -> Vec<String> {
         let mut out = Vec::new();
-        for w in words {
+        for (w, distance) in words {
             // The automaton depends on the word only, not on the field the term names.
-            let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), 1, true).automaton()
-            else {
-                continue;
-            };
+            let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), *distance, true);
+            let Ok(automaton) = query.automaton() else { continue };
             for field in [self.fields.body, self.fields.summary] {
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
