@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream,
+    Tokenizer, TokenizerManager,
 };
 
 use crate::synonyms::{FastMap, Synonyms};
@@ -109,6 +110,20 @@ pub(crate) fn register_all(tokenizers: &TokenizerManager, synonyms: &Arc<Synonym
     tokenizers.register(crate::ANALYZER, analyzer(synonyms.clone()));
     tokenizers.register(WORDS, analyzer_keeping(synonyms.clone(), Keep::Words));
     tokenizers.register(GROUPS, analyzer_keeping(synonyms.clone(), Keep::Groups));
+    tokenizers.register(RAW, raw_words());
+}
+
+/// Name of the analyzer of words as written (lower case, ASCII folding, no stems): the
+/// vocabulary that typos are corrected against.
+pub(crate) const RAW: &str = "rapport_raw";
+
+/// Words as written, lower-cased and ASCII-folded (the vocabulary field).
+fn raw_words() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
 }
 
 /// Name of the words-only analyzer.

@@ -34,6 +34,10 @@ const FUZZY_COORD: f32 = 0.6;
 const PREFIX_COORD: f32 = 0.9;
 /// Weight of a typo-tolerant match's field score relative to an exact one.
 const FUZZY_WEIGHT: f32 = 0.1;
+/// Most vocabulary words a misspelled word is corrected to (the most frequent ones).
+const MAX_CORRECTIONS: usize = 3;
+/// Weight of a corrected word's field scores relative to an exact match.
+const CORRECTION_WEIGHT: f32 = 0.3;
 /// Weight of a completion of the last word relative to the word itself.
 const PREFIX_WEIGHT: f32 = 0.6;
 /// Weight of a stop word's score (it counts a little when present).
@@ -271,8 +275,17 @@ impl Builder<'_> {
         if distance > 0 {
             plan.fuzzy.push((t.term.clone(), distance));
         }
+        // Typos are matched on stems (FuzzyTermQuery) and, since the stem of a misspelled word
+        // can be far from the right one ("mindfulnes" -> "mindfuln", not "mind"), also by
+        // correcting the word as written against the vocabulary and searching for its stems.
+        let corrected = if distance > 0 { self.corrections(t, distance) } else { Vec::new() };
+        plan.highlight.extend(corrected.iter().cloned());
         for (field, boost) in self.fields.weighted() {
             any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
+            for c in &corrected {
+                any.push((Occur::Should, boosted(term_query(field, c), boost * CORRECTION_WEIGHT)));
+                coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+            }
             coord.push(constant(field, &t.term, COORD));
             if distance > 0 {
                 let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
@@ -375,6 +388,22 @@ impl Builder<'_> {
         Box::new(BooleanQuery::new(any))
     }
 
+    /// Stems of the vocabulary words within `distance` typos of the word as written, other
+    /// than its own stem, most frequent first.
+    fn corrections(&mut self, t: &Analyzed, distance: u8) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, word) in near_words(self.searcher, self.fields.vocab, &t.raw, distance) {
+            let stem = analyze(&mut self.analyzer, &word).into_iter().find(|a| !a.is_group).map(|a| a.term);
+            if let Some(stem) = stem.filter(|s| *s != t.term && !out.contains(s)) {
+                out.push(stem);
+            }
+            if out.len() == MAX_CORRECTIONS {
+                break;
+            }
+        }
+        out
+    }
+
     /// Indexed terms of `field` that complete the word being typed, most frequent first.
     ///
     /// The stem of a half-typed word can be longer than the stem of the whole word
@@ -458,6 +487,37 @@ pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, 
             }
         }
     }
+}
+
+/// Terms of `field` within `distance` typos of `word` (a transposition is one), other than
+/// `word` itself, most frequent first.
+pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance: u8) -> Vec<(u64, String)> {
+    let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton() else {
+        return Vec::new();
+    };
+    let mut found: Vec<(u64, String)> = Vec::new();
+    for reader in searcher.segment_readers() {
+        let Ok(inverted) = reader.inverted_index(field) else { continue };
+        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else { continue };
+        while stream.advance() {
+            if let Ok(s) = std::str::from_utf8(stream.key()) {
+                if s != word {
+                    found.push((u64::from(stream.value().doc_freq), s.to_string()));
+                }
+            }
+        }
+    }
+    // The same word from several segments: add up its counts.
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut merged: Vec<(u64, String)> = Vec::new();
+    for (n, w) in found {
+        match merged.last_mut() {
+            Some(last) if last.1 == w => last.0 += n,
+            _ => merged.push((n, w)),
+        }
+    }
+    merged.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    merged
 }
 
 /// Adds `term` if `field` holds it.
