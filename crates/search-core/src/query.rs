@@ -244,12 +244,14 @@ impl Builder<'_> {
                 }
             }
             bm25.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(coord))));
-            let stem = (members.len() == 1).then(|| members[0].term.clone());
+            let stem = (members.len() == 1 && !is_stop_word(&members[0].raw)).then(|| members[0].term.clone());
             concepts.push(Concept { query: Box::new(BooleanQuery::new(bm25)), terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
             let (bm25, coord) = self.word(t, typing(t), plan);
-            if is_stop_word(&t.raw) && !typing(t) {
+            // A stop word being typed may be the start of a content word ("the" of "therapy").
+            let completing = typing(t) && t.raw.chars().count() >= PREFIX_MIN_CHARS;
+            if is_stop_word(&t.raw) && !completing {
                 stops.push((Occur::Should, boosted(bm25, STOP_WEIGHT)));
                 continue;
             }
@@ -258,7 +260,8 @@ impl Builder<'_> {
             concepts.push(Concept {
                 query: Box::new(BooleanQuery::new(both)),
                 terms: vec![t.term.clone()],
-                stem: Some(t.term.clone()),
+                // Only words `needs_positions` counts may ask for positions.
+                stem: (!is_stop_word(&t.raw)).then(|| t.term.clone()),
             });
         }
     }
