@@ -428,3 +428,35 @@ fn positions_load_only_for_phrases() {
     let hits = engine.search(&params("\"thought records\"")).unwrap();
     assert_eq!(hits.into_iter().map(|h| h.url).collect::<Vec<_>>(), ["modalities/cbt.html#homework"]);
 }
+
+#[test]
+fn did_you_mean_offers_near_words_of_the_index() {
+    let f = fixture();
+    assert!(f.urls("xqzjw").is_empty());
+    assert!(f.engine.suggest("xqzjw", None).is_empty(), "nothing near: no suggestion");
+    // Too far for typo matching (three edits), near enough for a suggestion.
+    let word = "empthyy";
+    assert!(f.urls(&format!("{word} ")).is_empty());
+    let s = f.engine.suggest(word, None);
+    assert_eq!(s.first().map(String::as_str), Some("empathy"), "{s:?}");
+    // Known and stop words stay as typed.
+    assert_eq!(f.engine.suggest("how to empthyy", None).first().map(String::as_str), Some("how to empathy"));
+}
+
+#[test]
+fn marks_cover_typos_stems_and_synonyms_in_utf16_offsets() {
+    let f = fixture();
+    let texts = vec![
+        "Empathic listening — “empathy” again.".to_string(),
+        "The working alliance, or therapeutic relationship.".to_string(),
+        "Nothing here.".to_string(),
+    ];
+    let marks = f.engine.marks("emapthy working alliance", &texts);
+    let words = |i: usize| -> Vec<String> {
+        let units: Vec<u16> = texts[i].encode_utf16().collect();
+        marks[i].iter().map(|&(a, b)| String::from_utf16_lossy(&units[a..b])).collect()
+    };
+    assert_eq!(words(0), ["empathy"], "the typo's correction, after non-ASCII text");
+    assert_eq!(words(1), ["working alliance", "therapeutic relationship"]);
+    assert!(marks[2].is_empty());
+}
