@@ -231,8 +231,10 @@ impl Builder<'_> {
             covered.extend(members.iter().map(|t| t.position));
             plan.highlight.push(g.term.clone());
             let mut bm25: Clauses = vec![(Occur::Should, self.term_everywhere(&g.term, 1.0))];
+            // A group stands for all the words of the member typed ("walked out"): it counts as many.
+            let worth = COORD * members.len().max(1) as f32;
             let mut coord: Vec<Box<dyn Query>> =
-                self.fields.weighted_groups().into_iter().map(|(f, _)| constant(f, &g.term, COORD)).collect();
+                self.fields.weighted_groups().into_iter().map(|(f, _)| constant(f, &g.term, worth)).collect();
             let mut terms = vec![g.term.clone()];
             for m in &members {
                 let (b, c) = self.word(m, typing(m), plan);
@@ -283,12 +285,16 @@ impl Builder<'_> {
         // correcting the word as written against the vocabulary and searching for its stems.
         let corrected = if distance > 0 { self.corrections(t, distance) } else { Vec::new() };
         plan.highlight.extend(corrected.iter().cloned());
-        for (field, boost) in self.fields.weighted() {
-            any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
-            for c in &corrected {
+        for c in &corrected {
+            let fields =
+                if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
+            for (field, boost) in fields {
                 any.push((Occur::Should, boosted(term_query(field, c), boost * CORRECTION_WEIGHT)));
                 coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }
+        }
+        for (field, boost) in self.fields.weighted() {
+            any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
             coord.push(constant(field, &t.term, COORD));
             if distance > 0 {
                 let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
@@ -391,17 +397,16 @@ impl Builder<'_> {
         Box::new(BooleanQuery::new(any))
     }
 
-    /// Stems of the vocabulary words within `distance` typos of the word as written, other
-    /// than its own stem, most frequent first.
+    /// Stems (and synonym groups) of the vocabulary words within `distance` typos of the word
+    /// as written, other than its own stem, most frequent first.
     fn corrections(&mut self, t: &Analyzed, distance: u8) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (_, word) in near_words(self.searcher, self.fields.vocab, &t.raw, distance) {
-            let stem = analyze(&mut self.analyzer, &word).into_iter().find(|a| !a.is_group).map(|a| a.term);
-            if let Some(stem) = stem.filter(|s| *s != t.term && !out.contains(s)) {
-                out.push(stem);
-            }
-            if out.len() == MAX_CORRECTIONS {
-                break;
+        let near = near_words(self.searcher, self.fields.vocab, &t.raw, distance);
+        for (_, word) in near.into_iter().take(MAX_CORRECTIONS) {
+            for a in analyze(&mut self.analyzer, &word) {
+                if a.term != t.term && !out.contains(&a.term) {
+                    out.push(a.term);
+                }
             }
         }
         out
