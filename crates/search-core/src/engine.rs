@@ -311,11 +311,7 @@ impl Engine {
 }
 
 /// The UTF-16 ranges of `text`'s tokens whose term is in `terms`, overlaps merged.
-fn marks_in(
-    analyzer: &mut TextAnalyzer,
-    terms: &std::collections::HashSet<String>,
-    text: &str,
-) -> Vec<(usize, usize)> {
+fn marks_in(analyzer: &mut TextAnalyzer, terms: &std::collections::HashSet<String>, text: &str) -> Vec<(usize, usize)> {
     let mut bytes: Vec<(usize, usize)> = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {

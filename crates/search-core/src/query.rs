@@ -57,6 +57,7 @@ const MAX_WORDS: usize = 32;
 
 /// Question and function words: never required, and they weigh little (applied to query words
 /// only; the index keeps every word).
+#[rustfmt::skip]
 pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but",
     "by", "can", "could", "d", "did", "do", "does", "doing", "don", "for", "from", "get", "gets", "getting", "got",
@@ -69,6 +70,7 @@ pub(crate) const STOP_WORDS: &[&str] = &[
 ];
 
 /// First words that make a query a question (so FAQs are favoured).
+#[rustfmt::skip]
 const QUESTION_WORDS: &[&str] = &[
     "how", "what", "whats", "why", "when", "where", "who", "which", "should", "can", "could", "do", "does", "is",
     "are", "will", "would", "may", "am", "must", "did",
@@ -257,8 +259,7 @@ impl Builder<'_> {
                 stops.push((Occur::Should, boosted(bm25, STOP_WEIGHT)));
                 continue;
             }
-            let both: Clauses =
-                vec![(Occur::Should, bm25), (Occur::Should, Box::new(DisjunctionMaxQuery::new(coord)))];
+            let both: Clauses = vec![(Occur::Should, bm25), (Occur::Should, Box::new(DisjunctionMaxQuery::new(coord)))];
             concepts.push(Concept {
                 query: Box::new(BooleanQuery::new(both)),
                 terms: vec![t.term.clone()],
@@ -326,7 +327,8 @@ impl Builder<'_> {
         let mut out: Clauses = Vec::new();
         for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
             for field in [self.fields.title, self.fields.heading, self.fields.summary, self.fields.body] {
-                let terms = vec![(0, Term::from_field_text(field, pair[0])), (1, Term::from_field_text(field, pair[1]))];
+                let terms =
+                    vec![(0, Term::from_field_text(field, pair[0])), (1, Term::from_field_text(field, pair[1]))];
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
                 out.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(phrase), PROXIMITY_WEIGHT))));
             }
