@@ -32,8 +32,6 @@ const COORD: f32 = 10.0;
 const FUZZY_COORD: f32 = 0.6;
 /// Share of [`COORD`] a completion of the word being typed adds.
 const PREFIX_COORD: f32 = 0.9;
-/// Weight of a typo-tolerant match's field score relative to an exact one.
-const FUZZY_WEIGHT: f32 = 0.1;
 /// Most vocabulary words a misspelled word is corrected to (the most frequent ones).
 const MAX_CORRECTIONS: usize = 3;
 /// Weight of a corrected word's field scores relative to an exact match.
@@ -297,12 +295,12 @@ impl Builder<'_> {
         for (field, boost) in self.fields.weighted() {
             any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
             coord.push(constant(field, &t.term, COORD));
-            if distance > 0 {
+            // Typo matches score a constant (a share of coordination, a little more in higher
+            // fields). Each builds its own automaton, the costliest part of a query, so only
+            // the fields a word is typed for get one: the page title is in `title` already.
+            if distance > 0 && self.fields.takes_typos(field) {
                 let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
-                // Typo matches score a constant: a little for the field, most for coordination.
-                any.push((Occur::Should, boosted(Box::new(q.clone()), boost * FUZZY_WEIGHT)));
-                let share = FUZZY_COORD * (1.0 + 0.02 * boost);
-                coord.push(boosted(Box::new(q), COORD * share));
+                coord.push(boosted(Box::new(q), COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }
             if prefix {
                 for c in self.completions(field, t) {

@@ -136,6 +136,12 @@ impl Fields {
         fields
     }
 
+    /// True for fields a misspelled word is looked for in (not the page title repeated on
+    /// sections, tags or kind fields).
+    pub fn takes_typos(&self, f: Field) -> bool {
+        f != self.ptitle && f != self.tags && f != self.category
+    }
+
     /// True for fields indexed with positions (phrase queries).
     pub fn has_positions(&self, f: Field) -> bool {
         f != self.ptitle && f != self.tags && f != self.category
