@@ -138,7 +138,10 @@ async function coldAndKeystrokes(browser, site) {
   await page.focus("#search-input");
   await page.keyboard.type("a");
   await warm;
-  for (const q of ["empathy", "alliance rupture", "hope and expectancy", "therapist warmth", "measurement"]) {
+  // The last two as trainees type: a question with function words, and a swapped letter.
+  const typed = ["empathy", "alliance rupture", "hope and expectancy", "therapist warmth", "measurement",
+    "how do i repair a rupture", "emapthy"];
+  for (const q of typed) {
     await page.fill("#search-input", "");
     await page.keyboard.type(q, { delay: 60 });
     await page.waitForTimeout(200);

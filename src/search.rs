@@ -37,6 +37,9 @@ pub const DIR: &str = "search";
 pub const INDEX_FILE: &str = "index.bin";
 /// Its word positions, loaded only for phrase queries.
 pub const POSITIONS_FILE: &str = "positions.bin";
+/// The kind indexes (label and root-relative URL), for the "No exact matches" hint of
+/// `rapport search`; the browser takes them from the page's navigation.
+pub const KINDS_FILE: &str = "kinds.json";
 /// The synonyms file used when site.toml names none.
 const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 
@@ -52,6 +55,7 @@ pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<Ou
         let built = search_core::build_index(&docs, &synonyms).map_err(index_error)?;
         (None, index_files(built))
     };
+    files.push(file(KINDS_FILE, serde_json::to_vec_pretty(&kind_links(site)).unwrap_or_default()));
     files.push(script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)));
     files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
     files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
@@ -247,6 +251,23 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
     docs
 }
 
+/// A kind index to browse when a search finds nothing.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct KindLink {
+    label: String,
+    url: String,
+}
+
+/// Every kind with pages except plain pages, in site.toml order (as the navigation lists them).
+fn kind_links(site: &Site) -> Vec<KindLink> {
+    site.config
+        .kinds
+        .keys()
+        .filter(|k| *k != "page" && site.pages.iter().any(|p| &p.kind == *k))
+        .map(|k| KindLink { label: site.kind_plural(k), url: crate::render::kind_index_path(site, k) })
+        .collect()
+}
+
 /// Generated pages of the search feature (the results page).
 pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
     let kinds: Vec<serde_json::Value> = site
@@ -286,7 +307,7 @@ struct JsonHit<'a> {
 
 /// Runs `rapport search` against the index in the built site at `out_dir`; returns what to print.
 pub fn search_command(out_dir: &Path, req: &SearchRequest) -> Result<String, Error> {
-    let hits = search_site(out_dir, req)?;
+    let (hits, suggestions) = search_site(out_dir, req)?;
     if req.json {
         let list: Vec<JsonHit> = hits
             .iter()
@@ -303,11 +324,35 @@ pub fn search_command(out_dir: &Path, req: &SearchRequest) -> Result<String, Err
         out.push('\n');
         return Ok(out);
     }
+    if hits.is_empty() {
+        let kinds: Vec<KindLink> = std::fs::read(out_dir.join(DIR).join(KINDS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        return Ok(no_matches(&req.query, &suggestions, &kinds));
+    }
     Ok(plain(&hits))
 }
 
-/// Searches the built site at `out_dir` with snippets, the way the browser does.
-pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<Vec<Hit>, Error> {
+/// What `rapport search` prints when nothing matched: suggestions and where to browse.
+fn no_matches(query: &str, suggestions: &[String], kinds: &[KindLink]) -> String {
+    let mut out = format!("No exact matches for \u{201c}{}\u{201d}.\n", query.trim());
+    if !suggestions.is_empty() {
+        let quoted: Vec<String> = suggestions.iter().map(|s| format!("\u{201c}{s}\u{201d}")).collect();
+        out.push_str(&format!("Did you mean {}?\n", quoted.join(", ")));
+    }
+    if !kinds.is_empty() {
+        out.push_str("Browse instead:\n");
+        for k in kinds {
+            out.push_str(&format!("  {}  {}\n", k.label, k.url));
+        }
+    }
+    out
+}
+
+/// Searches the built site at `out_dir` with snippets, the way the browser does; with no
+/// results, also the "did you mean" queries.
+pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<(Vec<Hit>, Vec<String>), Error> {
     let dir = out_dir.join(DIR);
     let index_path = dir.join(INDEX_FILE);
     let blob = std::fs::read(&index_path).map_err(|e| {
@@ -332,7 +377,8 @@ pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<Vec<Hit>, Erro
         chunks.load(h.chunk)?;
     }
     engine.fill_snippets(&req.query, &mut hits, |h| chunks.text(h));
-    Ok(hits)
+    let suggestions = if hits.is_empty() { engine.suggest(&req.query, req.kind.as_deref()) } else { Vec::new() };
+    Ok((hits, suggestions))
 }
 
 /// Body texts of the built site, read chunk by chunk as the hits need them.
@@ -363,9 +409,6 @@ impl Chunks {
 
 /// Results for a terminal: title › heading [kind], the URL, then the snippet with matches in [].
 fn plain(hits: &[Hit]) -> String {
-    if hits.is_empty() {
-        return "No results.\n".into();
-    }
     let mut out = String::new();
     for (i, h) in hits.iter().enumerate() {
         let heading = if h.heading.is_empty() { String::new() } else { format!(" › {}", h.heading) };

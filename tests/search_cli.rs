@@ -41,6 +41,21 @@ fn json_results_have_the_documented_fields() {
 }
 
 #[test]
+fn nothing_found_suggests_words_and_kind_indexes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&out);
+    let o = rapport(&["search", "-o", out.to_str().unwrap(), "empthyy"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("No exact matches for “empthyy”.\nDid you mean “empathy”"), "{text}");
+    assert!(text.contains("Browse instead:\n  Factors  factors/index.html\n"), "{text}");
+    // A question with words no page has still finds the pages with the others.
+    let o = rapport(&["search", "-o", out.to_str().unwrap(), "how do I show my clients empathy"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("1. Empathy"), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
 fn missing_index_exits_2_with_a_hint() {
     let tmp = tempfile::tempdir().unwrap();
     let o = rapport(&["search", "-o", tmp.path().to_str().unwrap(), "x"]);

@@ -426,7 +426,7 @@ mod tests {
         let segments = state.search.as_ref().unwrap().index_segments();
         let find = |q: &str| {
             let req = search::SearchRequest { query: q.into(), limit: 10, kind: None, json: false };
-            search::search_site(&out, &req).unwrap().into_iter().map(|h| h.url).collect::<Vec<_>>()
+            search::search_site(&out, &req).unwrap().0.into_iter().map(|h| h.url).collect::<Vec<_>>()
         };
         let edit = |state: &mut State, rel: &str, text: Option<&str>| {
             let path = dir.path().join(rel);

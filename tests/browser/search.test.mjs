@@ -54,7 +54,7 @@ for (const mode of ["file", "http"]) {
 
     await page.keyboard.press("ArrowDown");
     assert.equal(await page.getAttribute("#search-input", "aria-activedescendant"), "search-option-0");
-    await Promise.all([page.waitForURL(/factors\/empathy\.html#measuring-empathy$/), page.keyboard.press("Enter")]);
+    await Promise.all([page.waitForURL(/factors\/empathy\.html\?q=measuring%20empat#measuring-empathy$/), page.keyboard.press("Enter")]);
     const heading = page.locator("h2#measuring-empathy");
     await heading.waitFor();
     const inView = await heading.evaluate((h) => {
@@ -110,7 +110,65 @@ for (const mode of ["file", "http"]) {
     assert.ok(requested.some((u) => u.includes("positions.bin")), "positions loaded for the phrase");
     await page.fill("#search-input", "");
     await page.keyboard.type('"client between bond"');
-    await page.locator("#search-live", { hasText: "No results for “\"client between bond\"”" }).waitFor({ timeout: 15000 });
+    await page.locator("#search-live", { hasText: "No exact matches for “\"client between bond\"”" }).waitFor({ timeout: 15000 });
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test(`search over ${mode}: a misspelled query, Enter, and the page marks the corrected words`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    await page.keyboard.press("/");
+    await page.keyboard.type("mesuring empaty", { delay: 20 });
+    const first = page.locator("#search-results [role=option]").first();
+    await first.locator(".search-hit-heading", { hasText: "Measuring empathy" }).waitFor({ timeout: 15000 });
+    // Enter with no option chosen opens the best result, the query in its address.
+    await Promise.all([page.waitForURL(/empathy\.html\?q=mesuring%20empaty#measuring-empathy$/), page.keyboard.press("Enter")]);
+    const heading = page.locator("h2#measuring-empathy");
+    await heading.locator("mark", { hasText: /^empathy$/i }).waitFor({ timeout: 15000 });
+    assert.deepEqual(await heading.locator("mark").allTextContents(), ["Measuring", "empathy"]);
+    // Marked in the text too, and scrolled into view below the top of the window, not flush.
+    assert.ok((await page.locator("main mark").count()) > 2);
+    const top = await heading.evaluate((h) => h.getBoundingClientRect().top);
+    const height = await page.evaluate(() => window.innerHeight);
+    assert.ok(top > 20 && top < height / 2, `heading at ${top}px of ${height}px`);
+    // The small control clears the marks and the query from the address.
+    await page.getByRole("button", { name: "Clear highlights" }).click();
+    assert.equal(await page.locator("main mark").count(), 0);
+    assert.match(page.url(), /empathy\.html#measuring-empathy$/);
+    assert.equal(await heading.textContent(), "Measuring empathy");
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test(`search over ${mode}: nothing found offers did-you-mean and the kind indexes`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    await page.focus("#search-input");
+    await page.keyboard.type("empthyy ");
+    const none = page.locator("#search-results .search-empty");
+    await none.waitFor({ timeout: 15000 });
+    assert.match(await none.textContent(), /No exact matches for “empthyy ”/);
+    assert.ok((await none.locator(".search-browse a").count()) > 0, "links to the kind indexes");
+    await none.locator(".search-suggest a", { hasText: "empathy" }).click();
+    await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
+    assert.equal(await page.inputValue("#search-input"), "empathy");
+    // The results page says the same.
+    await page.goto(way().url("search.html?q=empthyy"));
+    await page.locator("#search-page-none .search-suggest a", { hasText: "empathy" }).waitFor({ timeout: 15000 });
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test(`search over ${mode}: awkward input answers quickly, never an error`, { skip: skipReason }, async () => {
+    const { page, problems, close } = await open(way(), "index.html");
+    const queries = ["empathy ".repeat(1250), "?!... ---", "how do I", '"unbalanced quote', "what is the"];
+    for (const q of queries) {
+      await page.fill("#search-input", q);
+      await page.locator("#search-live", { hasText: /results? for|No exact matches/ }).waitFor({ timeout: 15000 });
+      const n = await page.evaluate((q) => window.RapportSearch.search(q, "", 10).then((h) => h.length), q);
+      assert.ok(n >= 0, q.slice(0, 20));
+      await page.fill("#search-input", "");
+      await page.evaluate(() => { document.getElementById("search-live").textContent = ""; });
+    }
     assert.deepEqual(problems, []);
     await close();
   });
@@ -140,6 +198,9 @@ test("the browser engine returns what `rapport search --json` returns", { skip: 
     ["ruptrue ", ""],
     ["relationship", "technique"],
     ["<b>markup</b>", ""],
+    ["how do I empathise with clients", ""],
+    ["emapthy ", ""],
+    ["mesuring empaty", ""],
   ];
   const pick = (h) => ({ title: h.title, heading: h.heading, url: h.url, kind: h.kind, score: h.score, snippet: h.snippet });
   for (const [q, kind] of queries) {

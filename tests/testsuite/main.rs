@@ -9,5 +9,6 @@ mod harness;
 mod originality;
 mod quiz;
 mod quiz_lint;
+mod relevance;
 mod reliability;
 mod serve;

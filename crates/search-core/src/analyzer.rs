@@ -4,10 +4,13 @@
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    TokenizerManager,
+};
 
 use crate::synonyms::{FastMap, Synonyms};
-use crate::words::{words, WordStemmer};
+use crate::words::{words, WordStemmer, MAX_WORD};
 
 /// Which tokens an analyzer hands out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +35,20 @@ pub(crate) fn register_all(tokenizers: &TokenizerManager, synonyms: &Arc<Synonym
     tokenizers.register(crate::ANALYZER, analyzer(synonyms.clone()));
     tokenizers.register(WORDS, analyzer_keeping(synonyms.clone(), Keep::Words));
     tokenizers.register(GROUPS, analyzer_keeping(synonyms.clone(), Keep::Groups));
+    tokenizers.register(RAW, raw_words());
+}
+
+/// Name of the analyzer of words as written (lower case, ASCII folding, no stems): the
+/// vocabulary that typos are corrected against.
+pub(crate) const RAW: &str = "rapport_raw";
+
+/// Words as written, lower-cased and ASCII-folded (the vocabulary field).
+fn raw_words() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
 }
 
 /// Name of the words-only analyzer.
@@ -245,7 +262,6 @@ pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::words::MAX_WORD;
 
     fn terms(syn: &str, text: &str) -> Vec<(String, usize, usize)> {
         let mut a = analyzer(Arc::new(Synonyms::parse(syn).unwrap()));

@@ -22,6 +22,10 @@ use crate::{analyzer, pack, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.
 const MAX_PER_PAGE: usize = 2;
+/// Most "did you mean" queries offered.
+const MAX_SUGGESTIONS: usize = 3;
+/// Words of a query looked at for suggestions.
+const MAX_SUGGEST_WORDS: usize = 8;
 
 /// What to search for.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -100,12 +104,13 @@ impl Engine {
         Ok(Engine { dir, reader, fields, synonyms, analyzer, positions })
     }
 
-    /// True when `query` has a "quoted phrase" and the positions it needs are not loaded yet:
-    /// load `positions.bin` and pass it to [`Engine::add_positions`] before searching.
+    /// True when `query` needs word positions that are not loaded yet (a "quoted phrase", or
+    /// two content words, whose nearness counts): load `positions.bin` and pass it to
+    /// [`Engine::add_positions`] before searching.
     pub fn needs_positions(&self, query: &str) -> bool {
         // Decided from the query text alone: building the whole query (completions and all)
         // here would do it twice on every keystroke.
-        !self.positions && crate::query::has_phrase(&mut self.analyzer.clone(), query)
+        !self.positions && crate::query::needs_positions(&mut self.analyzer.clone(), query)
     }
 
     /// Adds the word positions (`positions.bin`), so that phrase queries can run.
@@ -174,6 +179,76 @@ impl Engine {
         }
     }
 
+    /// "Did you mean": for a query that found nothing, up to [`MAX_SUGGESTIONS`] queries with
+    /// its unknown words replaced by near words of the index's own vocabulary (titles,
+    /// headings, aliases, tags, summaries), each of which finds something.
+    pub fn suggest(&self, query: &str, kind: Option<&str>) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let words: Vec<String> = query
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(MAX_SUGGEST_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        // For each word, the words to try in its place: itself when it is known or a stop word.
+        let options: Vec<Vec<String>> = words
+            .iter()
+            .map(|w| {
+                if crate::query::is_stop_word(w) || w.chars().count() < 3 || self.in_vocabulary(&searcher, w) {
+                    return vec![w.clone()];
+                }
+                let mut near = crate::terms::near_words(&searcher, self.fields.vocab, w, 1);
+                if near.is_empty() && w.chars().count() >= 5 {
+                    near = crate::terms::near_words(&searcher, self.fields.vocab, w, 2);
+                }
+                near.into_iter().take(MAX_SUGGESTIONS).map(|(_, n)| n).collect()
+            })
+            .collect();
+        // The best near word for every word, then the runners-up of the first word that has any.
+        let best: Vec<&str> = options.iter().filter_map(|o| o.first()).map(String::as_str).collect();
+        let mut candidates = vec![best.join(" ")];
+        if let Some(i) = options.iter().position(|o| o.len() > 1) {
+            for alt in &options[i][1..] {
+                let mut parts: Vec<&str> = options.iter().map(|o| o.first().map_or("", String::as_str)).collect();
+                parts[i] = alt;
+                candidates.push(parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" "));
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for s in candidates {
+            if s.is_empty() || s == words.join(" ") || out.contains(&s) {
+                continue;
+            }
+            // Every word comes from the vocabulary, so each suggestion finds something; checked
+            // where the check can run without word positions (which the kind filter needs).
+            let params = SearchParams { query: s.clone(), kind: kind.map(str::to_string), limit: 1 };
+            let checked = match self.search(&params) {
+                Ok(hits) => !hits.is_empty(),
+                Err(_) => true,
+            };
+            if checked {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    fn in_vocabulary(&self, searcher: &tantivy::Searcher, word: &str) -> bool {
+        searcher.doc_freq(&Term::from_field_text(self.fields.vocab, word)).is_ok_and(|n| n > 0)
+    }
+
+    /// Where `query`'s words occur in each of `texts` (stems, typo, prefix and synonym
+    /// matches too), as `[start, end)` offsets in UTF-16 code units: JavaScript string
+    /// indices, for marking a page opened from a result.
+    pub fn marks(&self, query: &str, texts: &[String]) -> Vec<Vec<(usize, usize)>> {
+        let searcher = self.reader.searcher();
+        let Some(plan) = self.plan(&searcher, query, None) else { return vec![Vec::new(); texts.len()] };
+        let mut terms: std::collections::HashSet<String> = plan.highlight.iter().cloned().collect();
+        terms.extend(self.typo_matches(&searcher, &plan.fuzzy));
+        let mut analyzer = self.analyzer.clone();
+        texts.iter().map(|text| marks_in(&mut analyzer, &terms, text)).collect()
+    }
+
     fn plan(&self, searcher: &tantivy::Searcher, query: &str, kind: Option<&str>) -> Option<Plan> {
         let positions = self.positions;
         Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone(), positions }.build(query, kind)
@@ -213,16 +288,14 @@ impl Engine {
         out
     }
 
-    /// Body and summary words within one edit of each of `words`: the terms their typo-tolerant
-    /// queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
-    fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[String]) -> Vec<String> {
+    /// Body and summary words within the allowed edits of each of `words`: the terms their
+    /// typo-tolerant queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
+    fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[(String, u8)]) -> Vec<String> {
         let mut out = Vec::new();
-        for w in words {
+        for (w, distance) in words {
             // The automaton depends on the word only, not on the field the term names.
-            let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), 1, true).automaton()
-            else {
-                continue;
-            };
+            let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), *distance, true);
+            let Ok(automaton) = query.automaton() else { continue };
             for field in [self.fields.body, self.fields.summary] {
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
@@ -235,6 +308,28 @@ impl Engine {
         }
         out
     }
+}
+
+/// The UTF-16 ranges of `text`'s tokens whose term is in `terms`, overlaps merged.
+fn marks_in(analyzer: &mut TextAnalyzer, terms: &std::collections::HashSet<String>, text: &str) -> Vec<(usize, usize)> {
+    let mut bytes: Vec<(usize, usize)> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if terms.contains(&t.text) {
+            bytes.push((t.offset_from, t.offset_to));
+        }
+    }
+    bytes.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (from, to) in bytes {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    let utf16 = |byte: usize| text.get(..byte).map_or(0, |s| s.encode_utf16().count());
+    merged.into_iter().map(|(a, b)| (utf16(a), utf16(b))).collect()
 }
 
 fn write(dir: &RamDirectory, name: &str, bytes: &[u8]) -> Result<(), SearchError> {

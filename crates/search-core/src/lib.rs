@@ -12,6 +12,7 @@ mod pack;
 mod query;
 mod schema;
 mod synonyms;
+mod terms;
 mod words;
 mod writer;
 

@@ -1,8 +1,18 @@
-//! Query building without tantivy's QueryParser: words must all match (each in any field,
-//! title and headings boosted), "quoted phrases", typo tolerance, synonyms, and the last word
-//! as a prefix for search-as-you-type.
+//! Query building without tantivy's QueryParser.
+//!
+//! Free words rank gracefully: every content word adds a fixed amount when it matches
+//! (coordination), so sections with all of them come first, then those with most of them, and
+//! a query never comes back empty while some content word matches. Question and function
+//! words ("how", "my", "should") never have to match and weigh little. Each word is looked up
+//! in every field (title and headings boosted), as a stem, with typos, and as a prefix while
+//! it is being typed; an exact or stemmed match always outranks a typo. Words near each other
+//! rank higher (a phrase query with slop for each pair), and a question-shaped query favours
+//! FAQs whose title shares its words. "Quoted phrases" must match.
 
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
@@ -10,22 +20,59 @@ use tantivy::{Searcher, Term};
 use crate::analyzer::{analyze, Analyzed};
 use crate::schema::Fields;
 use crate::synonyms::GROUP_PREFIX;
+use crate::terms::{collect_exact, collect_prefixed, near_words};
 
-/// Words of at least this many letters also match with one typo.
-const FUZZY_MIN_CHARS: usize = 5;
-/// Weight of a typo-tolerant match relative to an exact one (fuzzy scores are constant).
-const FUZZY_WEIGHT: f32 = 0.3;
+/// Words of at least this many letters also match with one typo (a transposition is one).
+const FUZZY1_MIN_CHARS: usize = 4;
+/// Words of at least this many letters also match with two typos.
+const FUZZY2_MIN_CHARS: usize = 8;
+/// What each matched content word adds, whatever its field: large against BM25 differences, so
+/// that matching more of the query's words wins.
+const COORD: f32 = 10.0;
+/// Share of [`COORD`] a word matched only with typos adds (exact and stemmed matches add all).
+const FUZZY_COORD: f32 = 0.6;
+/// Share of [`COORD`] a completion of the word being typed adds.
+const PREFIX_COORD: f32 = 0.9;
+/// Most vocabulary words a misspelled word is corrected to (the most frequent ones).
+const MAX_CORRECTIONS: usize = 3;
+/// Weight of a corrected word's field scores relative to an exact match.
+const CORRECTION_WEIGHT: f32 = 0.3;
 /// Weight of a completion of the last word relative to the word itself.
 const PREFIX_WEIGHT: f32 = 0.6;
+/// Weight of a stop word's score (it counts a little when present).
+const STOP_WEIGHT: f32 = 0.2;
+/// Score of two neighbouring query words found within [`PROXIMITY_SLOP`] words of each other.
+const PROXIMITY_WEIGHT: f32 = 1.5;
+/// How far apart two neighbouring query words may be for the proximity bonus.
+const PROXIMITY_SLOP: u32 = 3;
+/// What each content word in an FAQ's title adds when the query is a question.
+const FAQ_WEIGHT: f32 = 4.0;
 /// Most completions of the last word kept per field (the most frequent ones).
 const PREFIX_MAX_TERMS: usize = 24;
 /// Shortest typed prefix that is expanded.
 const PREFIX_MIN_CHARS: usize = 2;
+/// Longest query looked at, in words: a pasted page must not build a huge query.
+const MAX_WORDS: usize = 32;
 
-/// Words that never have to match (they still count when present).
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is", "it",
-    "of", "on", "or", "the", "to", "what", "when", "why", "with",
+/// Question and function words: never required, and they weigh little (applied to query words
+/// only; the index keeps every word).
+#[rustfmt::skip]
+pub(crate) const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but",
+    "by", "can", "could", "d", "did", "do", "does", "doing", "don", "for", "from", "get", "gets", "getting", "got",
+    "had", "has", "have", "having", "he", "her", "him", "his", "how", "i", "if", "in", "into", "is", "isn", "it",
+    "its", "just", "ll", "m", "me", "might", "much", "must", "my", "myself", "no", "not", "of", "off", "on", "one",
+    "or", "our", "out", "re", "s", "say", "says", "she", "should", "so", "some", "someone", "something", "t",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "thing", "things", "this", "those",
+    "to", "too", "up", "us", "ve", "very", "want", "was", "way", "we", "were", "what", "whats", "when", "where",
+    "which", "while", "who", "why", "will", "with", "won", "would", "you", "your",
+];
+
+/// First words that make a query a question (so FAQs are favoured).
+#[rustfmt::skip]
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "whats", "why", "when", "where", "who", "which", "should", "can", "could", "do", "does", "is",
+    "are", "will", "would", "may", "am", "must", "did",
 ];
 
 /// One part of the query as typed.
@@ -59,13 +106,38 @@ pub(crate) fn split_units(query: &str) -> Vec<Unit> {
     units
 }
 
-/// True when `query` has a "quoted phrase" of two or more words: only those need word
-/// positions (a one-word phrase is a plain term).
-pub(crate) fn has_phrase(analyzer: &mut TextAnalyzer, query: &str) -> bool {
-    split_units(query).into_iter().any(|u| match u {
-        Unit::Phrase(text) => analyze(analyzer, &text).iter().filter(|t| !t.is_group).count() > 1,
-        Unit::Words { .. } => false,
-    })
+/// True for a question or function word ("how", "my"): never required.
+pub(crate) fn is_stop_word(raw: &str) -> bool {
+    STOP_WORDS.contains(&raw)
+}
+
+/// The query's words, at most [`MAX_WORDS`] of them (longer input is cut, not refused).
+fn analyze_capped(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
+    let mut tokens = analyze(analyzer, text);
+    if let Some(cut) = tokens.iter().filter(|t| !t.is_group).nth(MAX_WORDS).map(|t| t.position) {
+        tokens.retain(|t| t.position < cut);
+    }
+    tokens
+}
+
+/// True when `query` needs word positions: a "quoted phrase" of two or more words, or two
+/// content words outside phrases (their proximity bonus is a phrase query with slop).
+pub(crate) fn needs_positions(analyzer: &mut TextAnalyzer, query: &str) -> bool {
+    let mut content_words = 0;
+    for unit in split_units(query) {
+        match unit {
+            Unit::Phrase(text) => {
+                if analyze_capped(analyzer, &text).iter().filter(|t| !t.is_group).count() > 1 {
+                    return true;
+                }
+            }
+            Unit::Words { text, .. } => {
+                content_words +=
+                    analyze_capped(analyzer, &text).iter().filter(|t| !t.is_group && !is_stop_word(&t.raw)).count();
+            }
+        }
+    }
+    content_words > 1
 }
 
 /// A built query and the terms its snippets should highlight.
@@ -73,10 +145,20 @@ pub(crate) struct Plan {
     pub query: Box<dyn Query>,
     /// Indexed terms (stems, group tokens, completions) that snippets highlight.
     pub highlight: Vec<String>,
-    /// Words matched with one typo, expanded against the body dictionary for highlighting.
-    pub fuzzy: Vec<String>,
-    /// A phrase needs word positions that are not loaded: the query must not run yet.
+    /// Words matched with typos and their distance, expanded against the body dictionary for
+    /// highlighting.
+    pub fuzzy: Vec<(String, u8)>,
+    /// Word positions are needed and not loaded: the query must not run yet.
     pub needs_positions: bool,
+}
+
+/// One content word (or synonym group) of the query: it adds to the score when it matches.
+struct Concept {
+    query: Box<dyn Query>,
+    /// Stems and group tokens, for the FAQ title bonus.
+    terms: Vec<String>,
+    /// Stem of a single word (not a group), for the proximity bonus.
+    stem: Option<String>,
 }
 
 /// Builds the query for `text`; `None` when it holds nothing searchable.
@@ -84,9 +166,11 @@ pub(crate) struct Builder<'a> {
     pub fields: Fields,
     pub searcher: &'a Searcher,
     pub analyzer: TextAnalyzer,
-    /// Whether word positions are loaded (phrases need them).
+    /// Whether word positions are loaded (phrases and proximity need them).
     pub positions: bool,
 }
+
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl Builder<'_> {
     pub fn build(&mut self, text: &str, kind: Option<&str>) -> Option<Plan> {
@@ -96,19 +180,35 @@ impl Builder<'_> {
             fuzzy: vec![],
             needs_positions: false,
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut concepts: Vec<Concept> = Vec::new();
+        let mut stops: Clauses = Vec::new();
+        let mut phrases: Clauses = Vec::new();
         for unit in split_units(text) {
             match unit {
-                Unit::Words { text, prefix } => self.words(&text, prefix, &mut clauses, &mut plan),
-                Unit::Phrase(text) => self.phrase(&text, &mut clauses, &mut plan),
+                Unit::Words { text, prefix } => self.words(&text, prefix, &mut concepts, &mut stops, &mut plan),
+                Unit::Phrase(text) => self.phrase(&text, &mut phrases, &mut plan),
             }
+        }
+        let mut clauses: Clauses = phrases;
+        if concepts.is_empty() {
+            if clauses.is_empty() && !stops.is_empty() {
+                // Only stop words: any of them may match.
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(stops))));
+            } else {
+                clauses.extend(stops);
+            }
+        } else {
+            let mut extras: Clauses = stops;
+            extras.extend(self.proximity(&concepts, &mut plan));
+            if looks_like_question(text) {
+                extras.extend(self.faq_bonus(&concepts));
+            }
+            let any: Clauses = concepts.into_iter().map(|c| (Occur::Should, c.query)).collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            clauses.extend(extras);
         }
         if clauses.is_empty() {
             return None;
-        }
-        if clauses.iter().all(|(o, _)| *o == Occur::Should) {
-            // Only stop words: let any of them match.
-            clauses.iter_mut().for_each(|c| c.0 = Occur::Should);
         }
         if let Some(k) = kind.filter(|k| !k.is_empty()) {
             let term = TermQuery::new(Term::from_field_text(self.fields.kind, k), IndexRecordOption::Basic);
@@ -118,63 +218,146 @@ impl Builder<'_> {
         Some(plan)
     }
 
-    /// Free words: each must match (stop words may), synonym groups match as a whole.
-    fn words(&mut self, text: &str, prefix: bool, clauses: &mut Vec<(Occur, Box<dyn Query>)>, plan: &mut Plan) {
-        let tokens = analyze(&mut self.analyzer, text);
+    /// Free words: one concept per content word or synonym group; stop words only add a little.
+    fn words(&mut self, text: &str, prefix: bool, concepts: &mut Vec<Concept>, stops: &mut Clauses, plan: &mut Plan) {
+        let tokens = analyze_capped(&mut self.analyzer, text);
         let last_pos = tokens.iter().filter(|t| !t.is_group).map(|t| t.position).max();
+        let typing = |t: &Analyzed| prefix && Some(t.position) == last_pos;
         let mut covered = std::collections::HashSet::new();
         for g in tokens.iter().filter(|t| t.is_group) {
             let members: Vec<&Analyzed> = tokens
                 .iter()
                 .filter(|t| !t.is_group && t.position >= g.position && t.position < g.position + g.span)
                 .collect();
-            let literal: Vec<(Occur, Box<dyn Query>)> = members
-                .iter()
-                .map(|t| (Occur::Must, self.word(t, prefix && Some(t.position) == last_pos, plan)))
-                .collect();
             covered.extend(members.iter().map(|t| t.position));
             plan.highlight.push(g.term.clone());
-            let either: Vec<(Occur, Box<dyn Query>)> = vec![
-                (Occur::Should, self.term_everywhere(&g.term, 1.0)),
-                (Occur::Should, Box::new(BooleanQuery::new(literal))),
-            ];
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+            let mut bm25: Clauses = vec![(Occur::Should, self.term_everywhere(&g.term, 1.0))];
+            // A group stands for all the words of the member typed ("walked out"): it counts as many.
+            let worth = COORD * members.len().max(1) as f32;
+            let mut coord: Vec<Box<dyn Query>> =
+                self.fields.weighted_groups().into_iter().map(|(f, _)| constant(f, &g.term, worth)).collect();
+            let mut terms = vec![g.term.clone()];
+            for m in &members {
+                let (b, c) = self.word(m, typing(m), plan);
+                bm25.push((Occur::Should, b));
+                terms.push(m.term.clone());
+                // A lone word of a longer member ("out" of "walks out") is not the concept.
+                if members.len() == 1 {
+                    coord.extend(c);
+                }
+            }
+            bm25.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(coord))));
+            let stem = (members.len() == 1 && !is_stop_word(&members[0].raw)).then(|| members[0].term.clone());
+            concepts.push(Concept { query: Box::new(BooleanQuery::new(bm25)), terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
-            let occur = if STOP_WORDS.contains(&t.raw.as_str()) { Occur::Should } else { Occur::Must };
-            clauses.push((occur, self.word(t, prefix && Some(t.position) == last_pos, plan)));
+            let (bm25, coord) = self.word(t, typing(t), plan);
+            // A stop word being typed may be the start of a content word ("the" of "therapy").
+            let completing = typing(t) && t.raw.chars().count() >= PREFIX_MIN_CHARS;
+            if is_stop_word(&t.raw) && !completing {
+                stops.push((Occur::Should, boosted(bm25, STOP_WEIGHT)));
+                continue;
+            }
+            let both: Clauses = vec![(Occur::Should, bm25), (Occur::Should, Box::new(DisjunctionMaxQuery::new(coord)))];
+            concepts.push(Concept {
+                query: Box::new(BooleanQuery::new(both)),
+                terms: vec![t.term.clone()],
+                // Only words `needs_positions` counts may ask for positions.
+                stem: (!is_stop_word(&t.raw)).then(|| t.term.clone()),
+            });
         }
     }
 
-    /// One word in every field: exact (BM25), one typo, and completions when being typed.
-    fn word(&mut self, t: &Analyzed, prefix: bool, plan: &mut Plan) -> Box<dyn Query> {
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let fuzzy = t.raw.chars().count() >= FUZZY_MIN_CHARS;
-        plan.highlight.push(t.term.clone());
-        if fuzzy {
-            plan.fuzzy.push(t.term.clone());
+    /// One word in every field: its field scores (exact BM25, typos, completions when being
+    /// typed) and the alternatives of its coordination bonus (one of them counts).
+    fn word(&mut self, t: &Analyzed, prefix: bool, plan: &mut Plan) -> (Box<dyn Query>, Vec<Box<dyn Query>>) {
+        let mut any: Clauses = Vec::new();
+        let mut coord: Vec<Box<dyn Query>> = Vec::new();
+        let distance = if is_stop_word(&t.raw) { 0 } else { typo_distance(&t.raw) };
+        if !is_stop_word(&t.raw) || prefix {
+            plan.highlight.push(t.term.clone());
+        }
+        if distance > 0 {
+            plan.fuzzy.push((t.term.clone(), distance));
+        }
+        // Typos are matched on stems (FuzzyTermQuery) and, since the stem of a misspelled word
+        // can be far from the right one ("mindfulnes" -> "mindfuln", not "mind"), also by
+        // correcting the word as written against the vocabulary and searching for its stems.
+        let corrected = if distance > 0 { self.corrections(t, distance) } else { Vec::new() };
+        plan.highlight.extend(corrected.iter().cloned());
+        for c in &corrected {
+            let fields =
+                if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
+            for (field, boost) in fields {
+                any.push((Occur::Should, boosted(term_query(field, c), boost * CORRECTION_WEIGHT)));
+                coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+            }
         }
         for (field, boost) in self.fields.weighted() {
             any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
-            if fuzzy {
-                let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), 1, true);
-                any.push((Occur::Should, boosted(Box::new(q), boost * FUZZY_WEIGHT)));
+            coord.push(constant(field, &t.term, COORD));
+            // Typo matches score a constant (a share of coordination, a little more in higher
+            // fields). Each builds its own automaton, the costliest part of a query, so only
+            // the fields a word is typed for get one: the page title is in `title` already.
+            if distance > 0 && self.fields.takes_typos(field) {
+                let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
+                coord.push(boosted(Box::new(q), COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }
             if prefix {
                 for c in self.completions(field, t) {
                     any.push((Occur::Should, boosted(term_query(field, &c), boost * PREFIX_WEIGHT)));
+                    coord.push(constant(field, &c, COORD * PREFIX_COORD));
                     if field == self.fields.body {
                         plan.highlight.push(c);
                     }
                 }
             }
         }
-        Box::new(BooleanQuery::new(any))
+        (Box::new(BooleanQuery::new(any)), coord)
+    }
+
+    /// A bonus for each pair of neighbouring content words found close together in one field.
+    fn proximity(&self, concepts: &[Concept], plan: &mut Plan) -> Clauses {
+        let stems: Vec<&String> = concepts.iter().filter_map(|c| c.stem.as_ref()).collect();
+        if stems.len() < 2 {
+            return Vec::new();
+        }
+        plan.needs_positions |= !self.positions;
+        let mut out: Clauses = Vec::new();
+        for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
+            for field in [self.fields.title, self.fields.heading, self.fields.summary, self.fields.body] {
+                let terms =
+                    vec![(0, Term::from_field_text(field, pair[0])), (1, Term::from_field_text(field, pair[1]))];
+                let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
+                out.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(phrase), PROXIMITY_WEIGHT))));
+            }
+        }
+        out
+    }
+
+    /// For a question: FAQs whose title (or answer summary) shares the query's content words.
+    fn faq_bonus(&self, concepts: &[Concept]) -> Clauses {
+        let mut shared: Clauses = Vec::new();
+        for term in concepts.iter().flat_map(|c| &c.terms) {
+            let (title, summary) = if term.starts_with(GROUP_PREFIX) {
+                (self.fields.title_groups, self.fields.summary)
+            } else {
+                (self.fields.title, self.fields.summary)
+            };
+            shared.push((Occur::Should, constant(title, term, FAQ_WEIGHT)));
+            shared.push((Occur::Should, constant(summary, term, FAQ_WEIGHT / 4.0)));
+        }
+        let faq = TermQuery::new(Term::from_field_text(self.fields.kind, "faq"), IndexRecordOption::Basic);
+        let both: Clauses = vec![
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(faq), 0.0))),
+            (Occur::Must, Box::new(BooleanQuery::new(shared))),
+        ];
+        vec![(Occur::Should, Box::new(BooleanQuery::new(both)))]
     }
 
     /// A "quoted phrase": the words in order in one positional field, or its synonym group.
-    fn phrase(&mut self, text: &str, clauses: &mut Vec<(Occur, Box<dyn Query>)>, plan: &mut Plan) {
-        let tokens = analyze(&mut self.analyzer, text);
+    fn phrase(&mut self, text: &str, clauses: &mut Clauses, plan: &mut Plan) {
+        let tokens = analyze_capped(&mut self.analyzer, text);
         let words: Vec<&Analyzed> = tokens.iter().filter(|t| !t.is_group).collect();
         match words.as_slice() {
             [] => return,
@@ -187,7 +370,7 @@ impl Builder<'_> {
         }
         plan.needs_positions |= !self.positions;
         let first = words[0].position;
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut any: Clauses = Vec::new();
         for (field, boost) in self.fields.weighted() {
             if !self.fields.has_positions(field) {
                 continue;
@@ -213,6 +396,21 @@ impl Builder<'_> {
             if term.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
         let any = fields.into_iter().map(|(f, b)| (Occur::Should, boosted(term_query(f, term), b * weight))).collect();
         Box::new(BooleanQuery::new(any))
+    }
+
+    /// Stems (and synonym groups) of the vocabulary words within `distance` typos of the word
+    /// as written, other than its own stem, most frequent first.
+    fn corrections(&mut self, t: &Analyzed, distance: u8) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let near = near_words(self.searcher, self.fields.vocab, &t.raw, distance);
+        for (_, word) in near.into_iter().take(MAX_CORRECTIONS) {
+            for a in analyze(&mut self.analyzer, &word) {
+                if a.term != t.term && !out.contains(&a.term) {
+                    out.push(a.term);
+                }
+            }
+        }
+        out
     }
 
     /// Indexed terms of `field` that complete the word being typed, most frequent first.
@@ -254,38 +452,26 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, boost))
 }
 
-/// Adds every term of `field` starting with `prefix`, with its document frequency.
-pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, out: &mut Vec<(u64, String)>) {
-    let mut upper = prefix.as_bytes().to_vec();
-    // The smallest string greater than every string starting with `prefix`.
-    while let Some(last) = upper.pop() {
-        if last < 0xff {
-            upper.push(last + 1);
-            break;
-        }
-    }
-    for reader in searcher.segment_readers() {
-        let Ok(inverted) = reader.inverted_index(field) else { continue };
-        let dict = inverted.terms();
-        let range = dict.range().ge(prefix.as_bytes());
-        let range = if upper.is_empty() { range } else { range.lt(&upper) };
-        let Ok(mut stream) = range.into_stream() else { continue };
-        while stream.advance() {
-            if let Ok(s) = std::str::from_utf8(stream.key()) {
-                out.push((u64::from(stream.value().doc_freq), s.to_string()));
-            }
-        }
+/// `score` for every document with `text` in `field`, however often.
+fn constant(field: Field, text: &str, score: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
+    Box::new(ConstScoreQuery::new(Box::new(q), score))
+}
+
+/// Typos a word of this many letters may have: none when short, one from
+/// [`FUZZY1_MIN_CHARS`], two from [`FUZZY2_MIN_CHARS`].
+pub(crate) fn typo_distance(raw: &str) -> u8 {
+    match raw.chars().count() {
+        n if n >= FUZZY2_MIN_CHARS => 2,
+        n if n >= FUZZY1_MIN_CHARS => 1,
+        _ => 0,
     }
 }
 
-/// Adds `term` if `field` holds it.
-fn collect_exact(searcher: &Searcher, field: Field, term: &str, out: &mut Vec<(u64, String)>) {
-    let t = Term::from_field_text(field, term);
-    if let Ok(n) = searcher.doc_freq(&t) {
-        if n > 0 {
-            out.push((n, term.to_string()));
-        }
-    }
+/// True when the query reads as a question: a question mark, or a question word first.
+fn looks_like_question(text: &str) -> bool {
+    let first = text.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    text.trim_end().ends_with('?') || QUESTION_WORDS.contains(&first.to_lowercase().as_str())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 
-use crate::analyzer::{GROUPS, WORDS};
+use crate::analyzer::{GROUPS, RAW, WORDS};
 use crate::ANALYZER;
 
 /// Handles to every field of the schema.
@@ -33,6 +33,9 @@ pub(crate) struct Fields {
     /// The page a section belongs to (its URL without the anchor), so a live index can replace
     /// one page's sections.
     pub page: Field,
+    /// Words as written (lower case, no stems) of the title, headings, aliases, tags and
+    /// summary: what typos are corrected against, and where "did you mean" looks.
+    pub vocab: Field,
     /// Where the body text lives: text chunk number and slot within it.
     pub chunk: Field,
     pub slot: Field,
@@ -69,6 +72,8 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("kind_label", STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("page", STRING);
+    let vocab = TextFieldIndexing::default().set_tokenizer(RAW).set_index_option(IndexRecordOption::Basic);
+    b.add_text_field("vocab", TextOptions::default().set_indexing_options(vocab));
     b.add_u64_field("chunk", STORED);
     b.add_u64_field("slot", STORED);
     b.build()
@@ -95,6 +100,7 @@ impl Fields {
             kind_label: f("kind_label")?,
             url: f("url")?,
             page: f("page")?,
+            vocab: f("vocab")?,
             chunk: f("chunk")?,
             slot: f("slot")?,
         })
@@ -128,6 +134,12 @@ impl Fields {
             }
         }
         fields
+    }
+
+    /// True for fields a misspelled word is looked for in (not the page title repeated on
+    /// sections, tags or kind fields).
+    pub fn takes_typos(&self, f: Field) -> bool {
+        f != self.ptitle && f != self.tags && f != self.category
     }
 
     /// True for fields indexed with positions (phrase queries).

@@ -241,6 +241,7 @@ fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocumen
     let heading = d.heading.as_deref().unwrap_or("");
     doc.add_text(f.heading, heading);
     doc.add_text(f.heading_groups, heading);
+    doc.add_text(f.vocab, heading);
     doc.add_text(f.body, &d.body);
     doc.add_text(f.kind, &d.kind);
     doc.add_text(f.kind_label, &d.kind_label);
@@ -256,12 +257,16 @@ fn document(f: &Fields, d: &SectionDoc, chunk: u64, slot: u64) -> TantivyDocumen
     doc.add_text(f.title, &d.page_title);
     doc.add_text(f.title_groups, &d.page_title);
     doc.add_text(f.summary, &d.summary);
+    doc.add_text(f.vocab, &d.page_title);
+    doc.add_text(f.vocab, &d.summary);
     for v in &d.aliases {
         doc.add_text(f.aliases, v);
         doc.add_text(f.aliases_groups, v);
+        doc.add_text(f.vocab, v);
     }
     for v in &d.tags {
         doc.add_text(f.tags, v);
+        doc.add_text(f.vocab, v);
     }
     for v in &d.category {
         doc.add_text(f.category, v);

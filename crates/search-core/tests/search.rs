@@ -176,10 +176,25 @@ fn heading_beats_body() {
 }
 
 #[test]
-fn all_words_must_match() {
+fn sections_with_all_words_come_first_then_most() {
     let f = fixture();
-    assert_eq!(f.urls("goals tasks bond"), ["factors/alliance.html", "factors/alliance.html#measuring-it"]);
-    assert!(f.urls("empathy homework").is_empty());
+    // Both alliance sections have all three words; sections with fewer of them come after.
+    assert_eq!(f.urls("goals tasks bond")[..2], ["factors/alliance.html", "factors/alliance.html#measuring-it"]);
+    // No section has both words: each one's best section is still found, never nothing.
+    let urls = f.urls("empathy homework");
+    assert!(urls.contains(&"factors/empathy.html".to_string()), "{urls:?}");
+    assert!(urls.contains(&"modalities/cbt.html#homework".to_string()), "{urls:?}");
+    // A word no page has does not hide the pages that have the others.
+    assert_eq!(f.first("empathy zyxwvut"), "factors/empathy.html");
+}
+
+#[test]
+fn question_words_are_not_required() {
+    let f = fixture();
+    assert!(f.first("how do I repair ruptures").starts_with("techniques/rupture-repair.html"));
+    assert_eq!(f.first("what should my homework be"), "modalities/cbt.html#homework");
+    // Only stop words still find something rather than nothing.
+    assert!(!f.urls("how do I").is_empty());
 }
 
 #[test]
@@ -198,16 +213,34 @@ fn last_word_matches_as_prefix() {
     // The stem of the whole word is shorter than the typed text.
     assert!(f.urls("therapeuti").contains(&"factors/relationship.html".to_string()));
     // Not the last word: no prefix.
-    assert!(f.urls("empa hope ").is_empty());
+    assert!(!f.urls("empa hope ").contains(&"factors/empathy.html".to_string()));
 }
 
 #[test]
-fn one_typo_allowed_from_five_letters() {
+fn typos_one_from_four_letters_two_from_eight() {
     let f = fixture();
     assert_eq!(f.first("empahty "), "factors/empathy.html");
     assert_eq!(f.first("rupturr "), "techniques/rupture-repair.html");
-    // Four letters: exact only.
-    assert!(f.urls("hpoe ").is_empty());
+    // A transposition is one typo, from four letters.
+    assert_eq!(f.first("emapthy "), "factors/empathy.html");
+    assert_eq!(f.first("hpoe "), "factors/hope.html");
+    // Three letters: exact only.
+    assert!(f.urls("hpe ").is_empty());
+    // Two typos from eight letters (a dropped and a swapped letter).
+    assert_eq!(f.first("genuiennes "), "factors/relationship.html");
+    // Seven letters: one typo only.
+    assert!(f.urls("rputrue ").is_empty());
+}
+
+#[test]
+fn exact_matches_outrank_typos() {
+    let f = fixture();
+    let exact = f.search("empathy ");
+    let typo = f.search("empathu ");
+    assert_eq!(typo[0].url, exact[0].url);
+    assert!(exact[0].score > typo[0].score, "{} vs {}", exact[0].score, typo[0].score);
+    // "rupture" exactly (a body word) beats "repair" misspelled into it, and vice versa.
+    assert!(f.search("rupture")[0].score > f.search("rupturr ")[0].score);
 }
 
 #[test]
@@ -356,10 +389,12 @@ fn a_live_index_replaces_one_page_in_place() {
     chunks.extend(owned(&update.chunks));
     assert_eq!(live.segments(), before + 1, "one update, one small segment");
 
-    let f = Fixture { engine: Engine::open(&update.blob).unwrap(), chunks };
-    assert!(f.urls("remoralization").is_empty(), "the old text is gone");
+    let mut engine = Engine::open(&update.blob).unwrap();
+    engine.add_positions(&update.positions).unwrap();
+    let f = Fixture { engine, chunks };
+    assert!(f.urls("\"remoralization\"").is_empty(), "the old text is gone");
     let hits = f.search("instillation morale");
-    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].url, "factors/hope.html", "{hits:?}");
     assert!(hits[0].snippet.contains("<mark>Instillation</mark>"), "{}", hits[0].snippet);
     assert_eq!(f.first("empathy"), "factors/empathy.html", "other pages are untouched");
 
@@ -367,7 +402,7 @@ fn a_live_index_replaces_one_page_in_place() {
     assert!(removed.chunks.is_empty());
     assert!(Engine::open(&removed.blob)
         .unwrap()
-        .search(&SearchParams { query: "instillation".into(), kind: None, limit: 5 })
+        .search(&SearchParams { query: "\"instillation\"".into(), kind: None, limit: 5 })
         .unwrap()
         .is_empty());
 }
@@ -379,12 +414,14 @@ fn positions_load_only_for_phrases() {
     let mut engine = Engine::open(&built.blob).unwrap();
     let full = fixture();
     let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 10 };
-    for q in ["empathy", "working alliance", "ruptrue ", "behavioral", "\"empathy\""] {
+    for q in ["empathy", "the alliance", "ruptrue ", "behavioral", "\"empathy\"", "how do I empathise"] {
         assert!(!engine.needs_positions(q), "{q}");
         let without: Vec<String> = engine.search(&params(q)).unwrap().into_iter().map(|h| h.url).collect();
         assert_eq!(without, full.urls(q), "{q}: the same results without positions");
     }
     assert!(engine.needs_positions("\"thought records\""));
+    // Two content words rank higher near each other: their proximity needs positions too.
+    assert!(engine.needs_positions("working alliance"));
     assert!(matches!(engine.search(&params("\"thought records\"")), Err(SearchError::PositionsNotLoaded)));
     engine.add_positions(&built.positions).unwrap();
     assert!(!engine.needs_positions("\"thought records\""));
@@ -404,4 +441,36 @@ fn the_same_pages_give_a_byte_identical_index() {
     let engine = Engine::open(&a.blob).unwrap();
     let p = SearchParams { query: "empathy".into(), kind: None, limit: 10 };
     assert!(!engine.search(&p).unwrap().is_empty());
+}
+
+#[test]
+fn did_you_mean_offers_near_words_of_the_index() {
+    let f = fixture();
+    assert!(f.urls("xqzjw").is_empty());
+    assert!(f.engine.suggest("xqzjw", None).is_empty(), "nothing near: no suggestion");
+    // Too far for typo matching (three edits), near enough for a suggestion.
+    let word = "empthyy";
+    assert!(f.urls(&format!("{word} ")).is_empty());
+    let s = f.engine.suggest(word, None);
+    assert_eq!(s.first().map(String::as_str), Some("empathy"), "{s:?}");
+    // Known and stop words stay as typed.
+    assert_eq!(f.engine.suggest("how to empthyy", None).first().map(String::as_str), Some("how to empathy"));
+}
+
+#[test]
+fn marks_cover_typos_stems_and_synonyms_in_utf16_offsets() {
+    let f = fixture();
+    let texts = vec![
+        "Empathic listening — “empathy” again.".to_string(),
+        "The working alliance, or therapeutic relationship.".to_string(),
+        "Nothing here.".to_string(),
+    ];
+    let marks = f.engine.marks("emapthy working alliance", &texts);
+    let words = |i: usize| -> Vec<String> {
+        let units: Vec<u16> = texts[i].encode_utf16().collect();
+        marks[i].iter().map(|&(a, b)| String::from_utf16_lossy(&units[a..b])).collect()
+    };
+    assert_eq!(words(0), ["empathy"], "the typo's correction, after non-ASCII text");
+    assert_eq!(words(1), ["working alliance", "therapeutic relationship"]);
+    assert!(marks[2].is_empty());
 }

@@ -41,6 +41,19 @@ impl SearchEngine {
         Ok(serde_json::to_string(&hits)?)
     }
 
+    /// "Did you mean" queries for a query that found nothing, as a JSON array of strings.
+    pub fn suggest(&self, query: &str, kind: &str) -> Result<String, JsError> {
+        let kind = (!kind.is_empty()).then_some(kind);
+        Ok(serde_json::to_string(&self.engine.suggest(query, kind))?)
+    }
+
+    /// For each string of the JSON array `texts`, the `[start, end]` ranges (JavaScript string
+    /// indices) of `query`'s matches, as a JSON array: marks on the page a result opens.
+    pub fn marks(&self, query: &str, texts: &str) -> Result<String, JsError> {
+        let texts: Vec<String> = serde_json::from_str(texts)?;
+        Ok(serde_json::to_string(&self.engine.marks(query, &texts))?)
+    }
+
     /// Snippet HTML for each `{body, summary}` of the JSON array `texts`, as a JSON array.
     pub fn snippets(&self, query: &str, texts: &str) -> Result<String, JsError> {
         let inputs: Vec<SnippetInput> = serde_json::from_str(texts)?;

@@ -105,10 +105,19 @@
 
   // ---- rendering (text via textContent; snippets are HTML escaped by the engine) ---------
 
-  function resultLink(hit, id) {
+  // A result's address with the query in it (before the section anchor), so the page it opens
+  // can mark the words: works from disk and over http alike.
+  function withQuery(url, query) {
+    var hash = url.indexOf("#");
+    var path = hash < 0 ? url : url.slice(0, hash);
+    var anchor = hash < 0 ? "" : url.slice(hash);
+    return path + (path.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query.trim()) + anchor;
+  }
+
+  function resultLink(hit, id, query) {
     var a = document.createElement("a");
     a.className = "search-hit";
-    a.href = root + hit.url;
+    a.href = root + withQuery(hit.url, query);
     if (id) a.tabIndex = -1;
     var title = document.createElement("span");
     title.className = "search-hit-title";
@@ -166,8 +175,50 @@
   };
 
   function countText(n, query) {
-    if (n === 0) return "No results for “" + query + "”";
+    if (n === 0) return "No exact matches for “" + query + "”";
     return n + (n === 1 ? " result" : " results") + " for “" + query + "”";
+  }
+
+  // "No exact matches": did-you-mean queries from the index's own words (each runs `choose`
+  // or opens the results page) and links to the kind indexes from the site's navigation.
+  function noMatches(eng, query, kind, choose) {
+    var box = document.createElement("div");
+    box.className = "search-empty";
+    var p = document.createElement("p");
+    p.textContent = countText(0, query) + ".";
+    box.appendChild(p);
+    var suggestions = [];
+    try { suggestions = JSON.parse(eng.suggest(query, kind || "")); } catch (e) { suggestions = []; }
+    if (suggestions.length) {
+      var mean = document.createElement("p");
+      mean.className = "search-suggest";
+      mean.appendChild(document.createTextNode("Did you mean "));
+      suggestions.forEach(function (s, i) {
+        if (i) mean.appendChild(document.createTextNode(", "));
+        var a = document.createElement("a");
+        a.href = root + "search.html?q=" + encodeURIComponent(s) + (kind ? "&kind=" + encodeURIComponent(kind) : "");
+        a.textContent = s;
+        if (choose) a.addEventListener("click", function (e) { e.preventDefault(); choose(s); });
+        mean.appendChild(a);
+      });
+      mean.appendChild(document.createTextNode("?"));
+      box.appendChild(mean);
+    }
+    var kinds = document.querySelectorAll(".site-nav a[data-kind-index]");
+    if (kinds.length) {
+      var browse = document.createElement("p");
+      browse.className = "search-browse";
+      browse.appendChild(document.createTextNode("Browse: "));
+      for (var i = 0; i < kinds.length; i++) {
+        if (i) browse.appendChild(document.createTextNode(" · "));
+        var k = document.createElement("a");
+        k.href = kinds[i].href;
+        k.textContent = kinds[i].textContent;
+        browse.appendChild(k);
+      }
+      box.appendChild(browse);
+    }
+    return box;
   }
 
   // ---- the dropdown: a combobox with a listbox of options ----------------------------------
@@ -216,14 +267,15 @@
         opt.id = "search-option-" + i;
         opt.className = "search-option";
         opt.setAttribute("aria-selected", "false");
-        opt.appendChild(resultLink(hit, opt.id));
+        opt.appendChild(resultLink(hit, opt.id, query));
         list.appendChild(opt);
       });
       if (!hits.length) {
-        var none = document.createElement("p");
-        none.className = "search-empty";
-        none.textContent = countText(0, query);
-        list.appendChild(none);
+        list.appendChild(noMatches(eng, query, "", function (s) {
+          input.value = s;
+          input.focus();
+          runDropdown(performance.now());
+        }));
       }
       setOpen(true);
       setActive(-1);
@@ -260,9 +312,11 @@
       } else if (e.key === "ArrowUp" && opts.length) {
         e.preventDefault();
         setActive(active <= 0 ? opts.length - 1 : active - 1);
-      } else if (e.key === "Enter" && active >= 0 && !list.hidden) {
+      } else if (e.key === "Enter" && opts.length && !list.hidden) {
+        // Enter opens the chosen result, or the best one; with no results the form goes on to
+        // the results page (and its suggestions).
         e.preventDefault();
-        location.href = opts[active].querySelector("a").href;
+        location.href = opts[active >= 0 ? active : 0].querySelector("a").href;
       } else if (e.key === "Escape") {
         // Also drop a search still pending from the last keystrokes, or it would reopen the list.
         clearTimeout(timer);
@@ -303,14 +357,104 @@
       hits.forEach(function (hit) {
         var li = document.createElement("li");
         li.className = "search-option";
-        li.appendChild(resultLink(hit, null));
+        li.appendChild(resultLink(hit, null, query));
         page.appendChild(li);
       });
       status.textContent = countText(hits.length, query);
+      var previous = document.getElementById("search-page-none");
+      if (previous) previous.remove();
+      if (!hits.length) {
+        var none = noMatches(eng, query, kind, null);
+        none.id = "search-page-none";
+        page.parentNode.insertBefore(none, page.nextSibling);
+      }
       rendered(query, hits.length, started);
       return fillSnippets(eng, query, hits, page, function () { return true; });
     }).catch(report);
   }
 
   if (page) runPage();
+
+  // ---- arriving from a result (page.html?q=...#section) -------------------------------------
+  // The engine finds the query's words in the page's text (stems, typo and synonym matches
+  // too), they are wrapped in <mark>, and the section is scrolled into view a little below
+  // the top of the window. A small control clears the marks (and the query from the URL).
+
+  function textNodes(rootEl) {
+    var nodes = [];
+    var walker = document.createTreeWalker(rootEl, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (n) {
+        if (!n.nodeValue.trim()) return NodeFilter.FILTER_REJECT;
+        if (n.parentNode.closest("script, style, noscript, textarea, mark, .search-arrival")) return NodeFilter.FILTER_REJECT;
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    return nodes;
+  }
+
+  // Wraps [start, end) ranges (JavaScript string indices) of a text node in <mark>, last first.
+  function markNode(node, ranges) {
+    for (var i = ranges.length - 1; i >= 0; i--) {
+      var r = ranges[i];
+      if (r[1] > node.nodeValue.length || r[0] >= r[1]) continue;
+      var middle = node.splitText(r[0]);
+      middle.splitText(r[1] - r[0]);
+      var mark = document.createElement("mark");
+      mark.className = "search-arrival-mark";
+      middle.parentNode.replaceChild(mark, middle);
+      mark.appendChild(middle);
+    }
+  }
+
+  function clearMarks(bar) {
+    var marks = document.querySelectorAll("mark.search-arrival-mark");
+    for (var i = 0; i < marks.length; i++) {
+      var m = marks[i];
+      var parent = m.parentNode;
+      while (m.firstChild) parent.insertBefore(m.firstChild, m);
+      parent.removeChild(m);
+      parent.normalize();
+    }
+    if (bar) bar.remove();
+    var params = new URLSearchParams(location.search);
+    params.delete("q");
+    var rest = params.toString();
+    history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  }
+
+  // Scrolls `el` into view a fifth of the window below the top, not flush with it.
+  function scrollNear(el) {
+    var top = el.getBoundingClientRect().top + window.scrollY - window.innerHeight / 5;
+    window.scrollTo(0, Math.max(0, top));
+  }
+
+  function highlightArrival() {
+    var query = new URLSearchParams(location.search).get("q") || "";
+    var main = document.getElementById("main");
+    if (!query.trim() || !main) return;
+    engine().then(function (eng) {
+      var nodes = textNodes(main);
+      var ranges = JSON.parse(eng.marks(query, JSON.stringify(nodes.map(function (n) { return n.nodeValue; }))));
+      nodes.forEach(function (n, i) { if (ranges[i] && ranges[i].length) markNode(n, ranges[i]); });
+      var bar = document.createElement("div");
+      bar.className = "search-arrival";
+      bar.setAttribute("role", "status");
+      var count = main.querySelectorAll("mark.search-arrival-mark").length;
+      bar.appendChild(document.createTextNode((count ? "Highlighting “" : "No highlights for “") + query + "” "));
+      var clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "search-arrival-clear";
+      clear.textContent = "Clear highlights";
+      clear.addEventListener("click", function () { clearMarks(bar); });
+      bar.appendChild(clear);
+      document.body.appendChild(bar);
+      var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+      var first = main.querySelector("mark.search-arrival-mark");
+      if (target) scrollNear(target);
+      else if (first) scrollNear(first);
+    }).catch(report);
+  }
+
+  if (!page) highlightArrival();
 })();
