@@ -161,6 +161,7 @@ struct SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let writes = !matches!(cli.command, Command::Check { .. });
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -168,15 +169,17 @@ fn main() -> ExitCode {
                 Some(d) => eprint!("{}", d.render()),
                 None => eprintln!("error: {e}"),
             }
-            eprintln!("error: {}", failure_summary(&e));
+            eprintln!("error: {}", failure_summary(&e, writes));
             ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn failure_summary(e: &Error) -> String {
+/// The last line of a failed command; `writes` is false for commands that never write (`check`).
+fn failure_summary(e: &Error, writes: bool) -> String {
     match e {
-        Error::Content(d) => format!("stopped with {}; nothing was written", d.summary()),
+        Error::Content(d) if writes => format!("stopped with {}; nothing was written", d.summary()),
+        Error::Content(d) => format!("check found {}", d.summary()),
         Error::Config(_) => "site.toml must be fixed first".to_string(),
         other => other.to_string(),
     }

@@ -191,6 +191,8 @@ fn gift_export_matches_golden() {
     let site = load("quiz-site");
     let gift = export::export(&site, Format::Gift, None).expect("gift");
     golden("quiz-site.gift", &gift);
+    // Questions are named by their prompts (what Moodle lists), never by the hashed id.
+    assert!(!gift.contains("::q-"), "{gift}");
     // Every GIFT special character appears escaped somewhere in the export.
     for esc in [r"\~", r"\=", r"\#", r"\{", r"\}", r"\:", r"\\"] {
         assert!(gift.contains(esc), "{esc} not escaped");
@@ -255,7 +257,7 @@ fn export_command_filters_by_kind_and_rejects_unknown_kinds() {
         .stderr_has("unknown kind `factr` (did you mean `factor`?)");
     t.run(&["export", "quiz", "-o", "q.gift"]).ok();
     let gift = std::fs::read_to_string(t.root.join("q.gift")).expect("written");
-    assert!(gift.contains("::bordin::[markdown]"));
+    assert!(gift.contains("// id: bordin\n::Who described the alliance as bond, goals and...::[markdown]"), "{gift}");
 }
 
 /// Saved progress is keyed by id: editing one question must not change the ids of the others.
