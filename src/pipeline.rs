@@ -11,6 +11,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::assets;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
@@ -102,6 +103,7 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     diags.extend(problems);
     let (graph, quizzes, problems) = link(&pages, &config);
     diags.extend(problems);
+    diags.extend(assets::check(&pages, &assets::static_files(&opts.root, &config.theme)));
     let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, extra_pages: Vec::new() };
     if diags.has_errors() {
         return Err(Error::Content(diags));

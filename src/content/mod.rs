@@ -50,6 +50,7 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
         build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config);
     if let Some(p) = &page {
         problems.extend(todo::warnings(p));
+        problems.extend(crate::assets::alt_warnings(p));
     }
     (page, problems)
 }

@@ -5,6 +5,7 @@ mod build;
 mod bundled;
 mod diagnostics;
 mod harness;
+mod images;
 mod originality;
 mod quiz;
 mod quiz_lint;
