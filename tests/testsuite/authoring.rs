@@ -194,3 +194,18 @@ fn readme_command_table_lists_every_command_and_flag() {
         }
     }
 }
+
+#[test]
+fn a_typo_in_a_template_override_is_reported_once_at_its_line() {
+    let base = "<!DOCTYPE html>\n<html>\n<head><title>{{ title }}</title></head>\n<body>\n<h1>{{ site.titel }}</h1>\n{% block main %}{% endblock main %}\n</body>\n</html>\n";
+    let mut t = SiteTest::minimal()
+        .file("content/a.md", "---\ntitle: A\n---\nA.\n")
+        .file("content/b.md", "---\ntitle: B\n---\nB.\n")
+        .file("themes/default/templates/base.html", base);
+    t.check()
+        .expect_code(1)
+        .stderr_has("themes/default/templates/base.html:5:8: error: template error: `site.titel` is not defined")
+        .stderr_has("<h1>{{ site.titel }}</h1>")
+        .stderr_has("help: did you mean `site.title`?")
+        .stderr_has("check found 1 error, 0 warnings");
+}
