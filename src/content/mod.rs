@@ -41,7 +41,7 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
     let (front, body_start) = match frontmatter::split(&text) {
         Ok(x) => x,
         Err(e) => {
-            let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text);
+            let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text).with_help(e.help);
             return (None, vec![d]);
         }
     };
