@@ -134,4 +134,23 @@ mod tests {
         assert_eq!(output_path(page, "x.png").as_deref(), Some("factors/x.png"));
         assert_eq!(output_path(page, "../../x.png"), None);
     }
+
+    #[test]
+    fn finds_images_and_file_links_but_not_pages_or_other_sites() {
+        let text = "---\n---\n![A *b*](/img/a.png) [pdf](files/h.pdf?x=1#p) [page](other.md) [s](search.html)\n\
+                    [web](https://x.org/a.png) [[wiki]] ![](b.png \"decorative\")\n";
+        let found: Vec<_> = crate::markdown::assets(text, 8)
+            .into_iter()
+            .map(|a| (a.target, a.suffix, a.image, a.alt, a.title, a.line, a.col))
+            .collect();
+        let s = String::from;
+        assert_eq!(
+            found,
+            [
+                (s("/img/a.png"), s(""), true, s("A b"), s(""), 3, 1),
+                (s("files/h.pdf"), s("?x=1#p"), false, s(""), s(""), 3, 22),
+                (s("b.png"), s(""), true, s(""), s("decorative"), 4, 37),
+            ]
+        );
+    }
 }
