@@ -8,6 +8,7 @@
 // Diagnostics travel in `Err` on cold paths only; boxing them would make every call site noisier.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod citations;
 pub mod content;
 pub mod diagnostics;

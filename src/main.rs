@@ -185,6 +185,7 @@ fn main() -> ExitCode {
         Command::Build { report, .. } | Command::Check { report, .. } | Command::Serve { report, .. } => report.limit(),
         _ => Some(rapport::diagnostics::DEFAULT_LIMIT_PER_KIND),
     };
+    let writes = !matches!(cli.command, Command::Check { .. });
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -192,15 +193,17 @@ fn main() -> ExitCode {
             if let Some(d) = e.diagnostics() {
                 eprint!("{}", d.render_with(limit));
             }
-            eprintln!("error: {}", failure_summary(&e));
+            eprintln!("error: {}", failure_summary(&e, writes));
             ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn failure_summary(e: &Error) -> String {
+/// The last line of a failed command; `writes` is false for commands that never write (`check`).
+fn failure_summary(e: &Error, writes: bool) -> String {
     match e {
-        Error::Content(d) => format!("stopped with {}; nothing was written", d.summary()),
+        Error::Content(d) if writes => format!("stopped with {}; nothing was written", d.summary()),
+        Error::Content(d) => format!("check found {}", d.summary()),
         Error::Config(_) => "site.toml must be fixed first".to_string(),
         other => other.to_string(),
     }

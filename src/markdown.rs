@@ -8,7 +8,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 use crate::diagnostics::LineIndex;
 use crate::model::config::RawHtml;
 // The body's data types live in the model; stage code may keep naming them `markdown::Doc`.
-pub use crate::model::doc::{Doc, Heading, Link, LinkKind, Resolved, Section};
+pub use crate::model::doc::{Asset, Doc, Heading, Link, LinkKind, Resolved, Section};
 use crate::model::slug::slugify;
 
 /// Markdown extensions every page gets.
@@ -64,6 +64,85 @@ fn split_anchor(dest: &str) -> (String, Option<String>) {
 fn is_local_md(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or("");
     !dest.contains("://") && !dest.starts_with("mailto:") && path.ends_with(".md")
+}
+
+/// True for destinations that name a file of the site rather than a page or another site:
+/// every local image, and links whose last segment has an extension other than `.md`/`.html`.
+fn is_local_asset(dest: &str, image: bool) -> bool {
+    let external = dest.starts_with("//")
+        || dest.starts_with('#')
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        });
+    if external || dest.trim().is_empty() {
+        return false;
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    let ext = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    image || ext.is_some_and(|e| !matches!(e.as_str(), "md" | "html" | "htm"))
+}
+
+/// The asset an image or file link at `events[i]` names, with its alt text and position.
+fn asset_at(
+    events: &[(Event, std::ops::Range<usize>)],
+    i: usize,
+    text: &str,
+    body_start: usize,
+    lines: &LineIndex,
+) -> Option<Asset> {
+    let (event, range) = &events[i];
+    let (dest, title, image) = match event {
+        Event::Start(Tag::Image { dest_url, title, .. }) => (dest_url, title, true),
+        Event::Start(Tag::Link { link_type, dest_url, title, .. })
+            if !matches!(link_type, LinkType::WikiLink { .. }) && !is_local_md(dest_url) =>
+        {
+            (dest_url, title, false)
+        }
+        _ => return None,
+    };
+    if !is_local_asset(dest, image) {
+        return None;
+    }
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    let alt = if image {
+        events[i + 1..]
+            .iter()
+            .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Image)))
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect()
+    } else {
+        String::new()
+    };
+    let offset = body_start + range.start;
+    let (line, col) = lines.locate(text, offset);
+    let len = text[offset..body_start + range.end].lines().next().map(|l| l.chars().count()).unwrap_or(1);
+    Some(Asset {
+        target: dest[..split].to_string(),
+        suffix: dest[split..].to_string(),
+        image,
+        alt,
+        title: title.to_string(),
+        offset,
+        line,
+        col,
+        len,
+    })
+}
+
+/// Every image and file link in the body of `text`, in order.
+pub fn assets(text: &str, body_start: usize) -> Vec<Asset> {
+    let body = &text[body_start..];
+    // Most pages have no inline or reference link at all: skip the second parse for them.
+    if !body.contains("](") && !body.contains("]:") {
+        return Vec::new();
+    }
+    let lines = LineIndex::new(text);
+    let events: Vec<_> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    (0..events.len()).filter_map(|i| asset_at(&events, i, text, body_start, &lines)).collect()
 }
 
 /// Reads headings, links and sections out of the body of `text` (which starts at `body_start`).
@@ -126,6 +205,7 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
     if current.heading.is_some() || !current.text.trim().is_empty() {
         doc.sections.push(current);
     }
+    doc.assets = assets(text, body_start);
     for s in &mut doc.sections {
         s.text = squeeze(&s.text);
         doc.words += s.text.split_whitespace().count();
@@ -275,6 +355,15 @@ fn render_unchecked(
                         id: id.clone(),
                     })),
                 }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = links.get(&(body_start + range.start)).map_or(dest_url.clone(), |r| r.href.clone().into());
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
             other => out.push(other.clone()),
         }

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::assets;
 use crate::citations;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -117,7 +118,8 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     Ok((site, diags))
 }
 
-/// Link, then validate quizzes and citations: the stages that read every page at once.
+/// Check images and file links, link, then validate quizzes and citations: the stages that read
+/// every page at once.
 /// `unparsed` names pages whose front matter failed (by file-name slug): links to them are not
 /// reported again.
 pub fn link(
@@ -127,6 +129,7 @@ pub fn link(
     unparsed: HashSet<String>,
 ) -> (LinkGraph, QuizSet, Citations, Diagnostics) {
     let mut diags = Diagnostics::new();
+    diags.extend(assets::check(pages, &assets::static_files(root, &config.theme)));
     let (graph, problems) = LinkGraph::build_with_unparsed(pages, config, unparsed);
     diags.extend(problems);
     let (quizzes, problems) = quiz::validate(pages, &graph, config);

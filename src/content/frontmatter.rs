@@ -18,6 +18,8 @@ pub struct SplitError {
     pub line: usize,
     pub col: usize,
     pub message: String,
+    /// The likely fix, for YAML mistakes that have a usual cause.
+    pub help: Option<String>,
 }
 
 /// One step of a path into the YAML: a key or a list index.
@@ -29,7 +31,7 @@ pub enum Seg<'a> {
 
 /// Splits `text` into front matter and the byte offset where the body starts.
 pub fn split(text: &str) -> Result<(FrontMatter, usize), SplitError> {
-    let err = |line, col, message: &str| SplitError { line, col, message: message.to_string() };
+    let err = |line, col, message: &str| SplitError { line, col, message: message.to_string(), help: None };
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
     if text_no_bom.trim().is_empty() {
@@ -65,7 +67,8 @@ fn line_break_len(rest: &str) -> usize {
 
 fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
     if yaml.trim().is_empty() {
-        return Err(SplitError { line: 1, col: 1, message: "front matter is empty: add at least `title: ...`".into() });
+        let message = "front matter is empty: add at least `title: ...`".into();
+        return Err(SplitError { line: 1, col: 1, message, help: None });
     }
     match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(m),
@@ -73,6 +76,7 @@ fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
             line: first_line,
             col: 1,
             message: "front matter must be YAML fields (`name: value`), one per line".into(),
+            help: None,
         }),
         Err(e) => {
             // An alias expanding too far (a "billion laughs") is found after parsing, at the start of
@@ -85,7 +89,11 @@ fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
             let msg = e.to_string();
             // serde_yaml appends " at line X column Y"; the location is shown separately.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            Err(SplitError { line, col, message: format!("invalid YAML in front matter: {msg}") })
+            let (message, help) = match explain_indentation(&msg, yaml, line - first_line) {
+                Some((plain, fix)) => (format!("invalid YAML in front matter: {plain} (YAML says: {msg})"), Some(fix)),
+                None => (format!("invalid YAML in front matter: {msg}"), None),
+            };
+            Err(SplitError { line, col, message, help })
         }
     }
 }
@@ -108,6 +116,40 @@ fn first_alias(yaml: &str) -> Option<(usize, usize)> {
         }
         None
     })
+}
+
+/// Plain words and the likely fix for serde_yaml's indentation messages about line `at` (0-based)
+/// of `yaml`: the fix lines the key up with the key of the line above it.
+fn explain_indentation(msg: &str, yaml: &str, at: usize) -> Option<(String, String)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let line = lines.get(at)?;
+    let above = lines[..at].iter().rev().find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let key_of = |l: &str| -> Option<(usize, String)> {
+        let indent = l.len() - l.trim_start().len();
+        let rest = l.trim_start();
+        let (indent, rest) = match rest.strip_prefix("- ") {
+            Some(r) => (indent + 2 + (r.len() - r.trim_start().len()), r.trim_start()),
+            None => (indent, rest),
+        };
+        let key = rest.split_once(':')?.0;
+        (!key.is_empty() && !key.contains(' ')).then(|| (indent, key.to_string()))
+    };
+    let (col, key) = key_of(line)?;
+    let (want, above_key) = key_of(above)?;
+    let line_up = format!(
+        "line `{key}:` up with `{above_key}:` ({want} spaces from the left), or indent it under the field it belongs to"
+    );
+    let plain = if msg.contains("did not find expected '-' indicator") || msg.contains("did not find expected key") {
+        format!("this line is indented differently from the line above it (`{key}:` starts at column {}, `{above_key}:` at column {})", col + 1, want + 1)
+    } else if msg.contains("mapping values are not allowed") && col > want {
+        format!("this line is indented more than `{above_key}:` above it, so YAML reads `{key}:` as part of that value")
+    } else if msg.contains("mapping values are not allowed") {
+        let fix = format!("put the value in quotes: `{key}: \"...\"`");
+        return Some(("a value holds `: `, which YAML reads as the start of another field".into(), fix));
+    } else {
+        return None;
+    };
+    Some((plain, line_up))
 }
 
 impl FrontMatter {

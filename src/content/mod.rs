@@ -57,7 +57,7 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
     let (front, body_start) = match frontmatter::split(&text) {
         Ok(x) => x,
         Err(e) => {
-            let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text);
+            let d = Diagnostic::error(&file.display, e.line, e.col, e.message).with_source(&text).with_help(e.help);
             return (None, vec![d]);
         }
     };
@@ -66,6 +66,7 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
         build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config);
     if let Some(p) = &page {
         problems.extend(todo::warnings(p));
+        problems.extend(crate::assets::alt_warnings(p));
     }
     (page, problems)
 }

@@ -1,7 +1,8 @@
 //! Moodle GIFT.
 //!
-//! One `$CATEGORY` per page (site / kind / page title), then each question named by its id, with
-//! a `[markdown]` prompt (answers and feedback inherit that format on import), per-answer `#`
+//! One `$CATEGORY` per page (site / kind / page title), then each question named by its prompt's
+//! first words (what Moodle lists in its question bank), its stable id in a `// id:` comment
+//! line just above it, with a `[markdown]` prompt (answers and feedback inherit that format on import), per-answer `#`
 //! feedback and the explanation as general feedback (`####`). GIFT has no ordering type, so an
 //! ordering question is exported as a matching question of position -> step. Short-answer
 //! patterns have no GIFT equivalent and are noted in a comment.
@@ -35,6 +36,7 @@ pub fn write(site: &Site, questions: &[&Question]) -> Result<String, Error> {
             category = cat;
         }
         let _ = writeln!(out, "// {}:{}:{}", page.display.display(), q.line, q.col);
+        let _ = writeln!(out, "// id: {}", q.id);
         question(site, q, &mut out);
         out.push('\n');
     }
@@ -68,6 +70,22 @@ fn category_part(s: &str) -> String {
     one_line(s).replace('/', "-")
 }
 
+/// Most words of a prompt shown as a question's name in Moodle's bank.
+const NAME_WORDS: usize = 8;
+
+/// A question's name: the first words of its prompt as plain text, `...` when cut short.
+pub fn question_name(prompt: &str) -> String {
+    // Markdown emphasis and code marks would show literally in Moodle's list of names.
+    let plain: String = prompt.chars().filter(|c| !matches!(c, '*' | '_' | '`')).collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let mut name = words.iter().take(NAME_WORDS).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > NAME_WORDS {
+        name = name.trim_end_matches(|c: char| c.is_ascii_punctuation()).to_string();
+        name.push_str("...");
+    }
+    name
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -99,7 +117,7 @@ fn question(site: &Site, q: &Question, out: &mut String) {
             out.push_str("// More than ten right or wrong options: Moodle may ask to round the weights.\n");
         }
     }
-    let _ = write!(out, "::{}::[markdown]{prompt}", escape(&q.id));
+    let _ = write!(out, "::{}::[markdown]{prompt}", escape(&question_name(&portable_markdown(site, &q.prompt))));
     match &q.answer {
         Answer::Single { options, correct } => {
             out.push_str("{\n");
@@ -211,6 +229,15 @@ mod tests {
     fn escapes_every_special_character() {
         assert_eq!(escape(r"a~b=c#d{e}f:g\h"), r"a\~b\=c\#d\{e\}f\:g\\h");
         assert_eq!(escape("line one\nline two"), r"line one\nline two");
+    }
+
+    #[test]
+    fn names_are_the_prompts_first_words() {
+        assert_eq!(question_name("Who described *the alliance*?"), "Who described the alliance?");
+        assert_eq!(
+            question_name("Which of these did Frank and Frank name as a shared feature, in their book?"),
+            "Which of these did Frank and Frank name..."
+        );
     }
 
     #[test]

@@ -36,6 +36,27 @@ pub struct Link {
     pub len: usize,
 }
 
+/// An image, or a link to a file that is not a page (`/files/handout.pdf`), as written in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// The path as written, without a `?query` or `#fragment` (kept in `suffix`).
+    pub target: String,
+    /// `?query#fragment` as written, kept on the rewritten URL.
+    pub suffix: String,
+    /// True for `![alt](path)`, false for `[text](path)`.
+    pub image: bool,
+    /// The image's alt text (empty for file links).
+    pub alt: String,
+    /// The image's title, which may mark it `decorative`.
+    pub title: String,
+    /// Byte offset in the whole file: the key [`Resolved`] links are looked up by.
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+    /// Length in characters of the source, for the caret.
+    pub len: usize,
+}
+
 /// A run of text under one heading: the unit the search index stores.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
@@ -50,6 +71,8 @@ pub struct Section {
 pub struct Doc {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
+    /// Images and links to files, checked against the site's static files.
+    pub assets: Vec<Asset>,
     pub sections: Vec<Section>,
     pub words: usize,
 }

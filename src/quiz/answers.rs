@@ -25,6 +25,7 @@ impl Item<'_> {
     /// A list of distinct, non-empty items with at least `min` of them.
     pub(super) fn distinct_list(&mut self, key: &str, what: &str, min: usize) -> Option<Vec<String>> {
         let items = self.list(key, false)?;
+        self.quote_warnings(key, what, &items);
         let mut ok = true;
         let mut seen: HashSet<String> = HashSet::new();
         let mut earlier_texts: Vec<&str> = Vec::new();
@@ -54,6 +55,7 @@ impl Item<'_> {
     pub(super) fn answer_values(&mut self) -> Option<(&'static str, Vec<String>)> {
         let key = if self.get("answer").is_some() { "answer" } else { "answers" };
         let values = self.list(key, true)?;
+        self.quote_warnings(key, "answer", &values);
         Some((key, values))
     }
 

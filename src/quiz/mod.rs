@@ -8,6 +8,7 @@ mod item;
 pub mod lint;
 mod pages;
 mod parse;
+mod pitfalls;
 pub mod view;
 
 use std::collections::HashMap;

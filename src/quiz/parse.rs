@@ -120,12 +120,16 @@ impl Item<'_> {
         for key in keys {
             let pos = self.key_pos(&key);
             if !ALL_FIELDS.contains(&key.as_str()) {
+                if self.misplaced_feedback(&key, pos) {
+                    continue;
+                }
                 let allowed: Vec<&str> = match qtype {
                     Some(t) => COMMON_FIELDS.iter().chain(t.own_fields()).copied().collect(),
                     None => ALL_FIELDS.to_vec(),
                 };
                 let help = did_you_mean(&key, allowed);
-                self.warn(pos, key.chars().count(), format!("unknown field `{key}` in a quiz question"), help);
+                let msg = format!("unknown field `{key}` in a quiz question: it is ignored");
+                self.warn(pos, key.chars().count(), msg, help);
                 continue;
             }
             if let Some(t) = qtype {

@@ -11,6 +11,7 @@ mod list;
 mod page;
 mod renderer;
 mod taxonomy;
+mod template_error;
 pub mod theme;
 
 use rayon::prelude::*;
@@ -56,7 +57,7 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
     render_jobs(site, tera, &all_jobs(site))
 }
 
-/// Renders the given jobs in parallel; every failure is collected.
+/// Renders the given jobs in parallel; every distinct failure is collected once.
 pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let r = Renderer::new(site, tera);
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| render_one(&r, j)).collect();
@@ -65,6 +66,8 @@ pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputF
     for res in results {
         match res {
             Ok(f) => files.extend(f),
+            // A template error fails every page using the template alike: report it once.
+            Err(d) if problems.iter().any(|p: &Diagnostic| p.message == d.message) => {}
             Err(d) => problems.push(d),
         }
     }

@@ -7,6 +7,7 @@ use tera::Context;
 use super::course::course_nav;
 use super::extra::home_extras;
 use super::renderer::{kind_index_path, PageRef, Renderer, TagRef};
+use crate::assets;
 use crate::citations;
 use crate::links::relative;
 use crate::markdown;
@@ -28,7 +29,8 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let path = page.out_path.clone();
     let kind_cfg = site.config.kind(&page.kind);
     let mut ctx = r.base_context(&path, &page.title, Some(&page.kind));
-    let links = site.graph.rendered_links(&site.pages, i);
+    let mut links = site.graph.rendered_links(&site.pages, i);
+    links.extend(assets::rendered(page));
     let cites = citations::CiteLinker::new(&site.citations, &path);
     let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
     let content = markdown::render_cited(&page.text, page.body_start, &links, cites, site.config.markdown.raw_html);

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::theme::error_chain;
 use crate::diagnostics::Diagnostic;
 use crate::links::{relative, root_prefix};
 use crate::model::output::OutputFile;
@@ -147,12 +146,7 @@ impl<'a> Renderer<'a> {
     /// Renders one template into the file at `path`.
     pub fn fill(&self, path: String, template: &str, ctx: &Context) -> Result<OutputFile, Diagnostic> {
         let html = self.tera.render(template, ctx).map_err(|e| {
-            Diagnostic::error(
-                format!("themes/{}/templates/{template}", self.site.config.theme),
-                0,
-                0,
-                format!("cannot render {path}: {}", error_chain(&e).replace('\n', ": ")),
-            )
+            super::template_error::diagnose(&self.site.root, &self.site.config.theme, template, &e, ctx)
         })?;
         Ok(OutputFile { path, bytes: html.into_bytes() })
     }

@@ -11,6 +11,7 @@ use tera::Tera;
 
 use super::affected::{affected_jobs, list_view, restore_order};
 use super::changes::Changes;
+use crate::assets;
 use crate::citations;
 use crate::content;
 use crate::content::discover::SourceFile;
@@ -178,6 +179,8 @@ impl State {
         diags.extend(problems);
         let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
         diags.extend(problems);
+        let statics = assets::static_files(&self.opts.root, &self.site.config.theme);
+        diags.extend(assets::check(positions.iter().map(|&p| &self.site.pages[p]), &statics));
         let patched = if diags.has_errors() {
             Err(Vec::new())
         } else {

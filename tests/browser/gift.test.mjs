@@ -31,6 +31,7 @@ const byText = (choices) => new Map(choices.map((c) => [c.text.text.trim(), c]))
 
 function compare(g, q) {
   const what = `${q.page.source} ${q.id}`;
+  assert.ok(g.title && !/^q-[0-9a-f]+$/.test(g.title), `${what}: named by its prompt, not its id (${g.title})`);
   const stem = g.stem.text.replace(/\n\n\(Match each position with the step that belongs there\.\)$/, "");
   sameText({ text: stem }, q.prompt, `${what}: prompt`);
   if (q.explanation) sameText(g.globalFeedback, q.explanation, `${what}: explanation`);

@@ -1,6 +1,8 @@
 //! Authoring from scratch: `init --minimal` and the atlas starter, `new` for every kind (from the
 //! kind's skeleton or the site's archetype), TODO warnings, and `theme eject` overrides.
 
+use std::path::Path;
+
 use crate::harness::SiteTest;
 
 /// A new site made by `rapport init NAME [args]`, as a SiteTest rooted in it.
@@ -140,4 +142,70 @@ fn counts_read_naturally() {
     site.build().ok();
     assert!(site.output_file("index.html").contains("1 question across the site."));
     assert!(site.output_file("quiz/index.html").contains("1 question across the site."));
+}
+
+/// The flags `rapport SUBCOMMAND --help` lists, each with its spellings (`-o`, `--output`).
+fn help_flags(args: &[&str]) -> Vec<Vec<String>> {
+    let mut t = SiteTest::empty_dir();
+    let mut cmd = args.to_vec();
+    cmd.push("--help");
+    let help = t.run(&cmd).ok().stdout();
+    let mut flags = Vec::new();
+    for line in help.lines().map(str::trim_start).filter(|l| l.starts_with('-')) {
+        let forms: Vec<String> = line
+            .split([' ', ','])
+            .take_while(|w| w.is_empty() || w.starts_with('-'))
+            .filter(|w| w.len() > 1 && w.starts_with('-') && *w != "-h" && *w != "--help")
+            .map(str::to_string)
+            .collect();
+        if !forms.is_empty() {
+            flags.push(forms);
+        }
+    }
+    flags
+}
+
+#[test]
+fn readme_command_table_lists_every_command_and_flag() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let commands: &[&[&str]] = &[
+        &["build"],
+        &["check"],
+        &["serve"],
+        &["init"],
+        &["new"],
+        &["theme", "list"],
+        &["theme", "eject"],
+        &["search"],
+        &["export", "quiz"],
+    ];
+    let mut t = SiteTest::empty_dir();
+    let top = t.run(&["--help"]).ok().stdout();
+    let listed = top.lines().skip_while(|l| !l.starts_with("Commands:")).skip(1).take_while(|l| l.starts_with("  "));
+    for name in listed.filter_map(|l| l.split_whitespace().next()).filter(|n| *n != "help") {
+        assert!(commands.iter().any(|c| c[0] == name), "`rapport {name}` is not in the README check");
+    }
+    for args in commands {
+        let start = format!("| `rapport {}", args.join(" "));
+        let row = readme.lines().find(|l| l.starts_with(&start)).unwrap_or_else(|| panic!("no README row {start}"));
+        for forms in help_flags(args) {
+            let found = forms.iter().any(|f| row.contains(&format!("{f} ")) || row.contains(&format!("{f}]")));
+            assert!(found, "README row for `{}` lacks {forms:?}: {row}", args.join(" "));
+        }
+    }
+}
+
+#[test]
+fn a_typo_in_a_template_override_is_reported_once_at_its_line() {
+    let base = "<!DOCTYPE html>\n<html>\n<head><title>{{ title }}</title></head>\n<body>\n<h1>{{ site.titel }}</h1>\n{% block main %}{% endblock main %}\n</body>\n</html>\n";
+    let mut t = SiteTest::minimal()
+        .file("content/a.md", "---\ntitle: A\n---\nA.\n")
+        .file("content/b.md", "---\ntitle: B\n---\nB.\n")
+        .file("themes/default/templates/base.html", base);
+    t.check()
+        .expect_code(1)
+        .stderr_has("themes/default/templates/base.html:5:8: error: template error: `site.titel` is not defined")
+        .stderr_has("<h1>{{ site.titel }}</h1>")
+        .stderr_has("help: did you mean `site.title`?")
+        .stderr_has("check found 1 error, 0 warnings");
 }

@@ -234,3 +234,10 @@ fn refuses_dangerous_output_folders() {
     t.run(&["build", "-o", "elsewhere"]).ok();
     t.run(&["build", "-o", "elsewhere"]).ok();
 }
+
+#[test]
+fn failed_check_does_not_claim_it_wrote_nothing() {
+    let mut t = SiteTest::minimal().file("content/index.md", "---\ntitle: Home\n---\nBroken: [[nowhere]]\n");
+    t.check().expect_code(1).stderr_has("error: check found 1 error, 0 warnings");
+    assert!(!t.stderr().contains("written"), "{}", t.stderr());
+}

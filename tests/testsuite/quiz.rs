@@ -87,7 +87,7 @@ fn every_problem_is_reported_at_its_location() {
         "content/factors/broken.md:24:5 Error invalid `pattern`: unclosed group",
         "content/factors/broken.md:25:23 Error unknown link target `empaty`",
         "content/factors/broken.md:25:38 Error `empathy` has no heading with the id `#why-it-maters`",
-        "content/factors/broken.md:26:5 Warning unknown field `colour` in a quiz question",
+        "content/factors/broken.md:26:5 Warning unknown field `colour` in a quiz question: it is ignored",
         "content/factors/broken.md:30:13 Error `tests` names an unknown page `missing-page`",
         "content/factors/broken.md:37:9 Error duplicate question id `dup`: also used by the question at content/factors/broken.md:31:3",
         "content/factors/broken.md:44:13 Error answer `c` is not one of the options",
@@ -191,6 +191,8 @@ fn gift_export_matches_golden() {
     let site = load("quiz-site");
     let gift = export::export(&site, Format::Gift, None).expect("gift");
     golden("quiz-site.gift", &gift);
+    // Questions are named by their prompts (what Moodle lists), never by the hashed id.
+    assert!(!gift.contains("::q-"), "{gift}");
     // Every GIFT special character appears escaped somewhere in the export.
     for esc in [r"\~", r"\=", r"\#", r"\{", r"\}", r"\:", r"\\"] {
         assert!(gift.contains(esc), "{esc} not escaped");
@@ -255,7 +257,7 @@ fn export_command_filters_by_kind_and_rejects_unknown_kinds() {
         .stderr_has("unknown kind `factr` (did you mean `factor`?)");
     t.run(&["export", "quiz", "-o", "q.gift"]).ok();
     let gift = std::fs::read_to_string(t.root.join("q.gift")).expect("written");
-    assert!(gift.contains("::bordin::[markdown]"));
+    assert!(gift.contains("// id: bordin\n::Who described the alliance as bond, goals and...::[markdown]"), "{gift}");
 }
 
 /// Saved progress is keyed by id: editing one question must not change the ids of the others.
@@ -342,4 +344,40 @@ Body.
     let Error::Content(diags) = err else { panic!("expected content errors, got {err}") };
     assert!(diags.error_count() >= 12, "{}", diags.render());
     assert!(diags.sorted().iter().all(|d| d.line > 0 && d.col > 0), "{}", diags.render());
+}
+
+/// A minimal site with one page holding `front` (YAML lines after the title).
+fn site_with_quiz(front: &str) -> SiteTest {
+    SiteTest::minimal().file("content/p.md", format!("---\ntitle: P\n{front}---\nBody.\n"))
+}
+
+#[test]
+fn a_comma_that_splits_a_flow_list_item_is_warned() {
+    let mut t = site_with_quiz(
+        "quiz:\n  - type: single\n    prompt: Which reply reflects?\n    options: [The client says \"yes, exactly\", Silence]\n    answer: Silence\n    explanation: E.\n",
+    );
+    t.check()
+        .ok()
+        .stderr_has("content/p.md:6:15: warning: options `The client says \"yes` and `exactly\"` have unbalanced \"")
+        .stderr_has("put the whole option in single quotes (`'The client says \"yes, exactly\"'`)");
+}
+
+#[test]
+fn an_indentation_error_is_explained_with_the_fix() {
+    let mut t = site_with_quiz("quiz:\n  - type: single\n   prompt: Which?\n    options: [a, b]\n    answer: a\n");
+    t.check()
+        .expect_code(1)
+        .stderr_has("content/p.md:5:4: error: invalid YAML in front matter: this line is indented differently from the line above it")
+        .stderr_has("help: line `prompt:` up with `type:` (4 spaces from the left)");
+}
+
+#[test]
+fn feedback_outside_feedback_says_what_was_lost() {
+    let mut t = site_with_quiz(
+        "quiz:\n  - type: truefalse\n    prompt: Hope is built.\n    answer: true\n    explanation: E.\n    feedback:\n      false: Not so.\n    true: Yes indeed.\n",
+    );
+    t.check()
+        .expect_code(1)
+        .stderr_has("content/p.md:10:5: error: feedback for `true` was not attached")
+        .stderr_has("help: indent it under `feedback:`");
 }
