@@ -13,8 +13,8 @@ fn missing_prerequisite(repo: &Path) -> Option<String> {
     if !Path::new(&chromium).exists() {
         return Some(format!("no Chromium at {chromium}"));
     }
-    if !repo.join("node_modules/playwright-core").is_dir() || !repo.join("node_modules/axe-core").is_dir() {
-        return Some("the browser harness's npm packages are missing (node_modules/)".into());
+    if !npm_packages_current(repo) {
+        return Some("the browser harness's npm packages are missing or older than package-lock.json".into());
     }
     if Command::new("node").arg("--version").output().is_err() {
         return Some("node is not installed".into());
@@ -22,9 +22,19 @@ fn missing_prerequisite(repo: &Path) -> Option<String> {
     None
 }
 
-/// Installs the pinned npm packages when they are missing and npm is there.
+/// Are the pinned npm packages installed, and installed from the current package-lock.json?
+/// (npm writes `node_modules/.package-lock.json` on every install.)
+fn npm_packages_current(repo: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(&repo.join("node_modules/.package-lock.json")), modified(&repo.join("package-lock.json"))) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    }
+}
+
+/// Installs the pinned npm packages when they are missing or stale and npm is there.
 fn install_npm_packages(repo: &Path) {
-    if repo.join("node_modules/playwright-core").is_dir() && repo.join("node_modules/axe-core").is_dir() {
+    if npm_packages_current(repo) {
         return;
     }
     eprintln!("browser tests: installing the npm packages (npm ci)");
