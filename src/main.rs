@@ -261,10 +261,12 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Theme { what: ThemeCommand::Eject { templates, site, force } } => {
-            for path in rapport::scaffold::eject(&site.root, &templates, force)? {
+            let written = rapport::scaffold::eject(&site.root, &templates, force)?;
+            for path in &written {
                 println!("Wrote {}", path.display());
             }
-            println!("Edit them there: they replace the built-in templates of the same name.");
+            let what = if written.len() == 1 { "it" } else { "them" };
+            println!("Edit {what} there: the site's copy replaces the built-in template of the same name.");
             Ok(())
         }
         Command::New { kind, title, site } => {

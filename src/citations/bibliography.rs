@@ -206,7 +206,7 @@ fn field_problems(entry: &biblatex::Entry) -> Vec<(Range<usize>, String)> {
     // biblatex's list of what each entry type requires (a journal article needs its journal);
     // located at the key by the caller.
     for field in report.missing {
-        out.push((usize::MAX..usize::MAX, format!("a `{}` entry needs `{field}`", entry.entry_type)));
+        out.push((usize::MAX..usize::MAX, format!("an entry of type `{}` needs `{field}`", entry.entry_type)));
     }
     out
 }
@@ -309,12 +309,15 @@ mod tests {
         let (keys, problems) = read(text);
         assert!(keys.is_empty(), "{keys:?}");
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert_eq!(problems[1].message, "malformed bibliography entry `e2005`: a `article` entry needs `journaltitle`");
+        assert_eq!(
+            problems[1].message,
+            "malformed bibliography entry `e2005`: an entry of type `article` needs `journaltitle`"
+        );
         assert_eq!((problems[1].line, problems[1].col), (1, 10));
         assert_eq!(problems[0].line, 4, "{problems:?}");
         assert!(problems[0].message.contains("`volume` is not valid"), "{problems:?}");
         let (_, problems) = read("@book{f2006,\n  author = {Doe, J.},\n  year = {2006}\n}\n");
-        assert_eq!(problems[0].message, "malformed bibliography entry `f2006`: a `book` entry needs `title`");
+        assert_eq!(problems[0].message, "malformed bibliography entry `f2006`: an entry of type `book` needs `title`");
         assert_eq!(problems[0].line, 1);
     }
 

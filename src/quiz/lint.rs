@@ -184,8 +184,10 @@ fn longest_correct(pages: &[Page], questions: &[Question]) -> Vec<Finding> {
     for singles in by_page.iter().filter(|s| s.len() >= LONGEST_MIN_QUESTIONS) {
         let longest: Vec<usize> = singles.iter().copied().filter(|&qi| flags[qi] == Some(true)).collect();
         if longest.len() * 2 > singles.len() {
+            let others: Vec<String> = longest[1..].iter().map(|&qi| questions[qi].line.to_string()).collect();
+            let also = if others.is_empty() { String::new() } else { format!(" (also lines {})", others.join(", ")) };
             let msg = format!(
-                "the correct option is the longest in {} of the {} single-choice questions on this page, so length gives the answer away",
+                "the correct option is the longest in {} of the {} single-choice questions on this page{also}, so length gives the answer away",
                 longest.len(),
                 singles.len()
             );

@@ -113,6 +113,7 @@ fn about(name: &str) -> &'static str {
         "quiz-progress.html" => "the progress page",
         "quiz-sheet.html" => "a course's printable quiz sheet",
         "search.html" => "the search results page",
+        "references.html" => "the bibliography page: every entry with its DOI and the pages citing it",
         _ => "",
     }
 }

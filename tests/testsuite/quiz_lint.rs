@@ -30,6 +30,7 @@ fn every_rule_is_reported_at_its_question() {
         assert!(err.contains(&line), "missing `{line}` in:\n{err}");
     }
     assert!(err.contains("nearly repeats the question at content/bad.md:49:3"), "{err}");
+    assert!(err.contains("on this page (also lines 12, 20), so length gives the answer away"), "{err}");
     assert!(err.contains("3 of the 3 true/false statements with absolute words"), "{err}");
     // One summary line counts the findings by rule.
     assert!(
