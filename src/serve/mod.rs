@@ -121,21 +121,44 @@ async fn run(
     if opts.open {
         open_browser(&url);
     }
-    let (watcher, rx) =
-        watch::start(&root).map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    let cannot_watch = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    let (mut watcher, rx) = watch::start(&root).map_err(cannot_watch)?;
+    let mut watched = Vec::new();
+    watch::watch_new_folders(&mut watcher, &root, &mut watched).map_err(cannot_watch)?;
+    // The rebuild loop adds folders created later; dropping the watcher (taking it out) ends the loop.
+    let watcher = Arc::new(Mutex::new(Some(watcher)));
+    let loop_watch = Watching { watcher: watcher.clone(), watched };
     let loop_hub = hub.clone();
     let first = FirstBuild { opts: opts.build.clone(), out: out.clone() };
     let limit = opts.limit;
-    let rebuilds = std::thread::spawn(move || rebuild_loop(state, first, rx, root, loop_hub, limit));
+    let rebuilds = std::thread::spawn(move || rebuild_loop(state, first, rx, root, loop_hub, limit, loop_watch));
     let app = server::router(out, hub, server::allowed_hosts(opts.bind));
     accept_loop(listener, app, stop).await;
     let _ = stop_tx.send(true);
     // Closing the watcher ends the rebuild loop; waiting for it means no rebuild is still
     // writing into the private output folder while it is being removed.
-    drop(watcher);
+    drop(watcher.lock().ok().and_then(|mut w| w.take()));
     let _ = rebuilds.join();
     println!("Stopped.");
     Ok(())
+}
+
+/// The watcher, shared with the rebuild loop, and the source folders it already watches.
+struct Watching {
+    watcher: Arc<Mutex<Option<notify::RecommendedWatcher>>>,
+    watched: Vec<PathBuf>,
+}
+
+impl Watching {
+    /// Starts watching source folders created since the last look.
+    fn pick_up_new_folders(&mut self, root: &Path) {
+        let Ok(mut guard) = self.watcher.lock() else { return };
+        if let Some(w) = guard.as_mut() {
+            if let Err(e) = watch::watch_new_folders(w, root, &mut self.watched) {
+                eprintln!("warning: cannot watch a new folder: {e}");
+            }
+        }
+    }
 }
 
 /// What a full build needs while none has succeeded yet.
@@ -153,8 +176,10 @@ fn rebuild_loop(
     root: PathBuf,
     hub: Arc<Hub>,
     limit: Option<usize>,
+    mut watching: Watching,
 ) {
     while let Some(changes) = watch::next_batch(&rx, &root) {
+        watching.pick_up_new_folders(&root);
         let result = match state.as_mut() {
             Some(state) => state.apply(&changes),
             None => State::new(first.opts.clone(), first.out.clone()).map(|(new, rebuilt)| {

@@ -50,6 +50,8 @@ pub struct State {
     /// The search index, kept open for in-place updates (from the last full build; rebuilt
     /// whole when updates have fragmented it). `None` when search is off.
     search: Option<search::LiveSearch>,
+    /// The last batch failed: the next one rebuilds everything.
+    stale: bool,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -64,7 +66,7 @@ impl State {
         let started = Instant::now();
         let r = full_build(&opts)?;
         let (site, tera, search) = (r.site, r.tera, r.search);
-        let mut state = State { opts, out, site, tera, written: HashMap::new(), search };
+        let mut state = State { opts, out, site, tera, written: HashMap::new(), search, stale: false };
         let rendered = r.files.len();
         let written = state.write(&r.files)?;
         Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings: r.diagnostics, full: true }))
@@ -76,20 +78,38 @@ impl State {
     }
 
     /// Applies a batch of changes; on error the previous build stays as it is.
+    ///
+    /// After a failed batch the model no longer matches the files (a failed batch is rolled back,
+    /// but its files stay changed on disk), so the next batch rebuilds everything: serve's output
+    /// then equals a fresh build's again, whatever happened in between.
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
+        let result = if self.stale || changes.config || changes.templates || changes.assets {
+            self.rebuild_all()
+        } else {
+            self.apply_content(changes)
+        };
+        self.stale = result.is_err();
+        result
+    }
+
+    /// Loads, renders and writes everything; files the site no longer produces are removed.
+    fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        if changes.config || changes.templates || changes.assets {
-            let Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
-            self.site = site;
-            self.tera = tera;
-            self.search = search;
-            let rendered = files.len();
-            let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-            let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
-            self.remove(&stale);
-            let written = self.write(&files)?;
-            return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true });
-        }
+        let Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
+        self.site = site;
+        self.tera = tera;
+        self.search = search;
+        let rendered = files.len();
+        let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
+        self.remove(&stale);
+        let written = self.write(&files)?;
+        Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: true })
+    }
+
+    /// Content edits only: the cheapest correct rebuild (in place, or a relink of the changed pages).
+    fn apply_content(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
         if let Some((jobs, warnings)) = self.try_in_place(&changes.content)? {
             let files =
                 pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
@@ -344,148 +364,4 @@ fn full_build(opts: &BuildOptions) -> Result<Rendered, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::graph::LinkGraph;
-
-    fn copy_fixture(to: &Path) {
-        copy_named_fixture("basic", to);
-    }
-
-    fn copy_named_fixture(name: &str, to: &Path) {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-        for e in walkdir::WalkDir::new(&from).into_iter().filter_map(Result::ok) {
-            let dest = to.join(e.path().strip_prefix(&from).unwrap());
-            if e.file_type().is_dir() {
-                std::fs::create_dir_all(dest).unwrap();
-            } else {
-                std::fs::copy(e.path(), dest).unwrap();
-            }
-        }
-    }
-
-    /// A page's slug, its backlinks and its reverse relations, all by slug.
-    type LinkView = (String, Vec<String>, Vec<(String, Vec<String>)>);
-
-    /// Backlinks and reverse relations by slug, comparable across page orders.
-    fn link_view(site: &Site, graph: &LinkGraph) -> Vec<LinkView> {
-        let slug = |i: &usize| site.pages[*i].slug.clone();
-        let mut v: Vec<_> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let mut back: Vec<String> = graph.backlinks[i].iter().map(slug).collect();
-                back.sort();
-                let mut rev: Vec<(String, Vec<String>)> = graph.reverse[i]
-                    .iter()
-                    .map(|(l, v)| {
-                        let mut s: Vec<String> = v.iter().map(slug).collect();
-                        s.sort();
-                        (l.clone(), s)
-                    })
-                    .collect();
-                rev.sort();
-                (p.slug.clone(), back, rev)
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn in_place_edits_match_a_full_relink() {
-        let dir = tempfile::tempdir().unwrap();
-        copy_fixture(dir.path());
-        let out = dir.path().join("out");
-        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
-        let path = dir.path().join("content/techniques/reflection.md");
-        std::fs::write(
-            &path,
-            "---\ntitle: Reflection renamed\nmodality: humanistic\nbuilds: [hope]\n---\nNow about [[hope]] only.\n",
-        )
-        .unwrap();
-        let mut changes = Changes::default();
-        changes.add(dir.path(), Path::new("content/techniques/reflection.md"));
-        let r = state.apply(&changes).unwrap();
-        assert!(!r.full);
-        let (full, _) = LinkGraph::build(&state.site.pages, &state.site.config);
-        assert_eq!(link_view(&state.site, &state.site.graph), link_view(&state.site, &full));
-        let empathy = std::fs::read_to_string(out.join("factors/empathy.html")).unwrap();
-        assert!(!empathy.contains("Reflection renamed"), "empathy no longer has the technique");
-        let hope = std::fs::read_to_string(out.join("factors/hope.html")).unwrap();
-        assert!(hope.contains("Reflection renamed"), "the new title shows in hope's reverse relation");
-        let index = std::fs::read_to_string(out.join("techniques/index.html")).unwrap();
-        assert!(index.contains("Reflection renamed"), "the kind index follows the title");
-    }
-
-    /// The search index follows edits, new pages and deletes in place, without a full re-index.
-    #[test]
-    fn search_index_is_updated_in_place() {
-        let dir = tempfile::tempdir().unwrap();
-        copy_fixture(dir.path());
-        let out = dir.path().join("out");
-        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
-        let segments = state.search.as_ref().unwrap().index_segments();
-        let find = |q: &str| {
-            let req = search::SearchRequest { query: q.into(), limit: 10, kind: None, json: false };
-            search::search_site(&out, &req).unwrap().0.into_iter().map(|h| h.url).collect::<Vec<_>>()
-        };
-        let edit = |state: &mut State, rel: &str, text: Option<&str>| {
-            let path = dir.path().join(rel);
-            match text {
-                Some(t) => std::fs::write(&path, t).unwrap(),
-                None => std::fs::remove_file(&path).unwrap(),
-            }
-            let mut changes = Changes::default();
-            changes.add(dir.path(), Path::new(rel));
-            assert!(!state.apply(&changes).unwrap().full);
-            state.refresh_search(&changes.content).unwrap();
-        };
-        let page =
-            "---\ntitle: Reflection\nmodality: humanistic\nbuilds: [hope]\n---\n## Zebra drills\n\nQuokka practice.\n";
-        edit(&mut state, "content/techniques/reflection.md", Some(page));
-        assert_eq!(find("quokka"), ["techniques/reflection.html#zebra-drills"]);
-        let search = state.search.as_ref().unwrap();
-        assert_eq!(search.index_segments(), segments + 1, "one update, one new segment: not a re-index");
-
-        edit(&mut state, "content/lessons/new.md", Some("---\ntitle: New lesson\n---\nMore quokka facts.\n"));
-        assert_eq!(find("quokka").len(), 2);
-        edit(&mut state, "content/lessons/new.md", None);
-        assert_eq!(find("quokka"), ["techniques/reflection.html#zebra-drills"], "a deleted page leaves the index");
-    }
-
-    /// Questions feed other pages (coverage counts, practice page, course sheets): an in-place edit
-    /// that adds one refreshes them all.
-    #[test]
-    fn in_place_quiz_edits_refresh_pages_that_show_questions() {
-        let dir = tempfile::tempdir().unwrap();
-        copy_named_fixture("quiz-site", dir.path());
-        let out = dir.path().join("out");
-        let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
-        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
-        assert!(!read("factors/bond.html").contains("quiz-coverage"));
-        let rel = "content/factors/empathy.md";
-        let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
-        let added = "quiz:\n  - type: truefalse\n    prompt: The bond is built.\n    answer: true\n    tests: [bond]\n";
-        std::fs::write(dir.path().join(rel), text.replacen("quiz:\n", added, 1)).unwrap();
-        let mut changes = Changes::default();
-        changes.add(dir.path(), Path::new(rel));
-        let r = state.apply(&changes).unwrap();
-        assert!(!r.full);
-        assert!(read("factors/bond.html").contains("1 quiz question tests this page."), "coverage of a tested page");
-        assert!(read("quiz/index.html").contains("10 questions across the site"), "practice page");
-        assert!(read("quiz/sheet-basics.html").contains("8 questions from the modules"), "course sheet");
-        assert!(read("quiz/bank.js").contains("The bond is built."), "question bank");
-        assert!(read("index.html").contains("10 questions across the site"), "home page count");
-
-        // The general path (a new page) does the same.
-        let page = "---\ntitle: Extra\nquiz:\n  - type: truefalse\n    prompt: Warmth helps.\n    answer: true\n    tests: [hope]\n---\nText.\n";
-        std::fs::write(dir.path().join("content/extra.md"), page).unwrap();
-        let mut changes = Changes::default();
-        changes.add(dir.path(), Path::new("content/extra.md"));
-        state.apply(&changes).unwrap();
-        assert!(read("factors/hope.html").contains("3 quiz questions test this page."), "coverage after relink");
-        assert!(read("index.html").contains("11 questions across the site"), "home page count after relink");
-    }
-}
+mod tests;

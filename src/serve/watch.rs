@@ -41,13 +41,24 @@ pub fn start(root: &Path) -> notify::Result<(notify::RecommendedWatcher, Receive
     })?;
     // The root itself, not recursively: site.toml and the synonyms file (editors save by renaming).
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "themes", "static"] {
+    Ok((watcher, rx))
+}
+
+/// The folders under the root whose contents are sources.
+const SOURCE_FOLDERS: [&str; 3] = ["content", "themes", "static"];
+
+/// Watches, recursively, each source folder that exists and is not watched yet (`watched`):
+/// called at start and after every batch, so a `static/` or `themes/` folder created while
+/// serve runs is picked up (its creation is seen through the root's own watch).
+pub fn watch_new_folders(watcher: &mut impl Watcher, root: &Path, watched: &mut Vec<PathBuf>) -> notify::Result<()> {
+    for dir in SOURCE_FOLDERS {
         let path = root.join(dir);
-        if path.is_dir() {
+        if path.is_dir() && !watched.contains(&path) {
             watcher.watch(&path, RecursiveMode::Recursive)?;
+            watched.push(path);
         }
     }
-    Ok((watcher, rx))
+    Ok(())
 }
 
 /// Waits for the next burst of events and sorts it; `None` when the watcher has stopped.

@@ -351,3 +351,65 @@ fn a_broken_site_toml_at_start_is_served_as_an_error_and_recovers() {
     events.wait("reload");
     assert_eq!(server.get("/factors/hope.html").0, 200);
 }
+
+/// The served files, as a fresh build of the same sources would write them: every HTML page
+/// with its bytes (the search index is updated in place by serve, so it is left out).
+fn html_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn after_errors_deletes_new_pages_and_new_folders_serve_equals_a_fresh_build() {
+    let t = SiteTest::from_fixture("basic");
+    let served = tempfile::tempdir().unwrap();
+    let out = served.path().join("out");
+    let server = Server::start_with(&t, &["-o", out.to_str().unwrap()]);
+    let mut events = server.events();
+
+    // Delete a page others link to: for a moment those links are real errors.
+    std::fs::remove_file(t.root.join("content/factors/hope.md")).unwrap();
+    assert!(events.wait("build-error").contains("hope"));
+    // Fix the pages that linked to it, one save at a time.
+    edit(&t, "content/lessons/lesson-two.md", |s| s.replace("[[hope]]", "hope"));
+    events.wait("build-error");
+    edit(&t, "content/factors/empathy.md", |s| {
+        s.replace("[[hope#why-it-matters]], [[Hope|a hopeful stance]] and ", "")
+            .replace("related: [hope]", "related: []")
+    });
+    // Every error reported is about a file as it is now on disk.
+    let error = events.wait("build-error");
+    assert!(error.contains("reflection.md") && !error.contains("empathy.md"), "{error}");
+    edit(&t, "content/techniques/reflection.md", |s| s.replace("builds: [empathy, hope]", "builds: [empathy]"));
+    events.wait("reload");
+    assert_eq!(server.get("/factors/hope.html").0, 404, "the deleted page is no longer served");
+    // A new page, and a static/ folder created while serve runs.
+    let mut site = SiteTest::empty_dir();
+    site.root = t.root.clone();
+    site.run(&["new", "factor", "Warmth"]).ok();
+    events.wait("reload");
+    assert_eq!(server.get("/factors/warmth.html").0, 200);
+    std::fs::create_dir_all(t.root.join("static/img")).unwrap();
+    std::fs::write(t.root.join("static/img/room.png"), b"png").unwrap();
+    events.wait("reload");
+    std::fs::write(t.root.join("static/img/later.png"), b"png").unwrap();
+    events.wait("reload");
+    assert_eq!(server.get("/img/later.png").0, 200, "a file added to the new folder is served");
+
+    // Same pages, same bytes as a fresh build of the same sources; and `check` agrees: no errors.
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("public");
+    site.run(&["build", "-o", fresh_out.to_str().unwrap()]).ok();
+    let (a, b) = (html_files(&out), html_files(&fresh_out));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    let differing: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+    assert!(differing.is_empty(), "pages that differ from a fresh build: {differing:?}");
+    site.check().ok();
+}
