@@ -209,3 +209,30 @@ fn a_typo_in_a_template_override_is_reported_once_at_its_line() {
         .stderr_has("help: did you mean `site.title`?")
         .stderr_has("check found 1 error, 0 warnings");
 }
+
+/// The README's "From a new site to a published course", step by step.
+#[test]
+fn readme_walkthrough_from_init_minimal_to_a_published_course() {
+    let mut site = init("psy501", &["--minimal"]);
+    site.run(&["new", "lesson", "Feedback loops"]).ok();
+    let lesson = read(&site, "content/lessons/feedback-loops.md")
+        .replace("TODO: one or two sentences that say what this page is about.", "How feedback keeps therapy on track.")
+        .replace("TODO: write this section.", "Ask for feedback every session; see [[getting-started]].")
+        .replace("# quiz:", "quiz:")
+        .replace("#   ", "    ")
+        .replace("#     ", "      ")
+        .replace("#       ", "        ");
+    let site = site.file("content/lessons/feedback-loops.md", lesson);
+    let course = read(&site, "content/courses/my-course.md").replace(
+        "modules: [getting-started, writing-questions]",
+        "modules: [getting-started, feedback-loops, writing-questions]",
+    );
+    let mut site = site.file("content/courses/my-course.md", course);
+    site.check().ok().stdout_has("0 errors, 0 warnings");
+    site.build().ok();
+    assert!(site.output_file("lessons/feedback-loops.html").contains("Module 2 of 3"));
+    assert!(site.output_file("index.html").contains("psy501"));
+    site.run(&["export", "quiz", "--format", "gift", "-o", "psy501.gift"]).ok();
+    let gift = read(&site, "psy501.gift");
+    assert!(gift.contains("A question that needs understanding"), "{gift}");
+}
