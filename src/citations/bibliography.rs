@@ -203,6 +203,16 @@ fn field_problems(entry: &biblatex::Entry) -> Vec<(Range<usize>, String)> {
         .into_iter()
         .map(|(field, e)| (e.span, format!("`{field}` is not valid: {}", e.kind)))
         .collect();
+    // biblatex accepts any text as a `date` (it keeps what it cannot parse as text), and
+    // hayagriva then prints "n.d.": a date that is not one is an error too.
+    if let Ok(biblatex::PermissiveType::Chunks(_)) = entry.date() {
+        let chunks = entry.fields.get("date").map(Vec::as_slice).unwrap_or_default();
+        let span = match (chunks.first(), chunks.last()) {
+            (Some(first), Some(last)) => first.span.start..last.span.end,
+            _ => usize::MAX..usize::MAX,
+        };
+        out.push((span, "`date` is not a date: write it as 2019, 2019-04 or 2019-04-12".to_string()));
+    }
     // biblatex's list of what each entry type requires (a journal article needs its journal);
     // located at the key by the caller.
     for field in report.missing {
@@ -319,6 +329,21 @@ mod tests {
         let (_, problems) = read("@book{f2006,\n  author = {Doe, J.},\n  year = {2006}\n}\n");
         assert_eq!(problems[0].message, "malformed bibliography entry `f2006`: an entry of type `book` needs `title`");
         assert_eq!(problems[0].line, 1);
+    }
+
+    #[test]
+    fn a_date_that_is_not_one_is_located() {
+        let text = "@book{g2007,\n  author = {Doe, J.},\n  title = {G},\n  publisher = {P},\n  date = {nineteen ninety two}\n}\n";
+        let (keys, problems) = read(text);
+        assert!(keys.is_empty(), "{keys:?}");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "malformed bibliography entry `g2007`: `date` is not a date: write it as 2019, 2019-04 or 2019-04-12"
+        );
+        assert_eq!((problems[0].line, problems[0].col), (5, 11));
+        let (keys, problems) = read(&text.replace("nineteen ninety two", "1992-05"));
+        assert_eq!((keys.len(), problems.len()), (1, 0), "{problems:?}");
     }
 
     #[test]
