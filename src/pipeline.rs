@@ -8,7 +8,7 @@
 //! same stage functions ([`link`], [`generated_pages`], [`render_pages`]) on the pages a change
 //! touched.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -108,7 +108,8 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
     let mut diags = Diagnostics::new();
     let (pages, problems, unparsed) = content::load_pages_and_unparsed(&opts.root, &config, opts.drafts);
     diags.extend(problems);
-    let (graph, quizzes, citations, problems) = link(&opts.root, &pages, &config, unparsed);
+    let statics = assets::static_files(&opts.root, &config.theme);
+    let (graph, quizzes, citations, problems) = link(&opts.root, &pages, &config, &statics, unparsed);
     diags.extend(problems);
     let mut site = Site { root: opts.root.clone(), config, pages, graph, quizzes, citations, extra_pages: Vec::new() };
     if diags.has_errors() {
@@ -120,16 +121,18 @@ pub fn load(opts: &BuildOptions) -> Result<(Site, Diagnostics), Error> {
 
 /// Check images and file links, link, then validate quizzes and citations: the stages that read
 /// every page at once.
-/// `unparsed` names pages whose front matter failed (by file-name slug): links to them are not
-/// reported again.
+/// `statics` are the static files images may name ([`assets::static_files`], listed once by the
+/// caller); `unparsed` names pages whose front matter failed (by file-name slug): links to them
+/// are not reported again.
 pub fn link(
     root: &Path,
     pages: &[Page],
     config: &Config,
+    statics: &BTreeSet<String>,
     unparsed: HashSet<String>,
 ) -> (LinkGraph, QuizSet, Citations, Diagnostics) {
     let mut diags = Diagnostics::new();
-    diags.extend(assets::check(pages, &assets::static_files(root, &config.theme)));
+    diags.extend(assets::check(pages, statics));
     let (graph, problems) = LinkGraph::build_with_unparsed(pages, config, unparsed);
     diags.extend(problems);
     let (quizzes, problems) = quiz::validate(pages, &graph, config);

@@ -52,6 +52,9 @@ pub struct State {
     search: Option<search::LiveSearch>,
     /// The last batch failed: the next one rebuilds everything.
     stale: bool,
+    /// Static files images may name, listed at each full build: a change under static/ or
+    /// themes/ always rebuilds everything, so page edits reuse the list instead of walking again.
+    statics: BTreeSet<String>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -66,7 +69,8 @@ impl State {
         let started = Instant::now();
         let r = full_build(&opts)?;
         let (site, tera, search) = (r.site, r.tera, r.search);
-        let mut state = State { opts, out, site, tera, written: HashMap::new(), search, stale: false };
+        let statics = assets::static_files(&opts.root, &site.config.theme);
+        let mut state = State { opts, out, site, tera, written: HashMap::new(), search, stale: false, statics };
         let rendered = r.files.len();
         let written = state.write(&r.files)?;
         Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings: r.diagnostics, full: true }))
@@ -99,6 +103,7 @@ impl State {
         self.site = site;
         self.tera = tera;
         self.search = search;
+        self.statics = assets::static_files(&self.opts.root, &self.site.config.theme);
         let rendered = files.len();
         let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let stale: Vec<String> = self.written.keys().filter(|p| !produced.contains(p.as_str())).cloned().collect();
@@ -199,8 +204,7 @@ impl State {
         diags.extend(problems);
         let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
         diags.extend(problems);
-        let statics = assets::static_files(&self.opts.root, &self.site.config.theme);
-        diags.extend(assets::check(positions.iter().map(|&p| &self.site.pages[p]), &statics));
+        diags.extend(assets::check(positions.iter().map(|&p| &self.site.pages[p]), &self.statics));
         let patched = if diags.has_errors() {
             Err(Vec::new())
         } else {
@@ -314,7 +318,8 @@ impl State {
                 pages.push(p);
             }
         }
-        let (graph, quizzes, citations, problems) = pipeline::link(root, &pages, config, Default::default());
+        let (graph, quizzes, citations, problems) =
+            pipeline::link(root, &pages, config, &self.statics, Default::default());
         diags.extend(problems);
         if diags.has_errors() {
             pages.truncate(kept);
