@@ -158,39 +158,50 @@ impl Drop for Staging {
     }
 }
 
-/// Adds the static files to the generated ones. A static file at the path of a generated page
-/// replaces it, with a warning naming both (the static file is taken as the author's intent).
-pub fn merge_static(
-    files: &mut Vec<OutputFile>,
+/// The static files, merged with the generated ones as these stream past: a static file at the
+/// path of a generated page replaces it, with a warning naming both (the static file is taken as
+/// the author's intent), and the static files come last.
+pub struct StaticMerge {
     assets: std::collections::BTreeMap<String, Vec<u8>>,
-    site: &Site,
-) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    let mut generated: std::collections::HashMap<String, usize> =
-        files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
-    for (path, bytes) in assets {
-        match generated.get(&path) {
-            Some(&i) => {
-                let source = static_source(site, &path);
-                let page = site.pages.iter().find(|p| p.out_path == path).map_or_else(
-                    || format!("the generated page `{path}`"),
-                    |p| format!("the page `{path}` generated from {}", p.display.display()),
-                );
-                warnings.push(Diagnostic::warning(
-                    display_path(&site.root, &source),
-                    0,
-                    0,
-                    format!("this static file replaces {page}; rename one of them to keep both"),
-                ));
-                files[i].bytes = bytes;
-            }
-            None => {
-                generated.insert(path.clone(), files.len());
-                files.push(OutputFile { path, bytes });
-            }
-        }
+    replaced: std::collections::HashSet<String>,
+}
+
+impl StaticMerge {
+    /// Starts with the static files (path in the output, bytes).
+    pub fn new(assets: std::collections::BTreeMap<String, Vec<u8>>) -> Self {
+        StaticMerge { assets, replaced: Default::default() }
     }
-    warnings
+
+    /// Drops the generated files a static file replaces.
+    pub fn filter(&mut self, files: &mut Vec<OutputFile>) {
+        files.retain(|f| {
+            let replaced = self.assets.contains_key(&f.path);
+            if replaced {
+                self.replaced.insert(f.path.clone());
+            }
+            !replaced
+        });
+    }
+
+    /// The static files, and a warning for each generated page one of them replaced.
+    pub fn finish(self, site: &Site) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let mut warnings = Vec::new();
+        for path in self.assets.keys().filter(|p| self.replaced.contains(*p)) {
+            let source = static_source(site, path);
+            let page = site.pages.iter().find(|p| &p.out_path == path).map_or_else(
+                || format!("the generated page `{path}`"),
+                |p| format!("the page `{path}` generated from {}", p.display.display()),
+            );
+            warnings.push(Diagnostic::warning(
+                display_path(&site.root, &source),
+                0,
+                0,
+                format!("this static file replaces {page}; rename one of them to keep both"),
+            ));
+        }
+        let files = self.assets.into_iter().map(|(path, bytes)| OutputFile { path, bytes }).collect();
+        (files, warnings)
+    }
 }
 
 /// Where the static file published at `rel` came from: the site's static/, else its theme's.

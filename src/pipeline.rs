@@ -196,17 +196,21 @@ pub struct Rendered {
     pub search: Option<search::LiveSearch>,
 }
 
+/// Jobs `render_all` renders at a time: enough to keep rayon's threads busy, few enough that a
+/// build holds only a small part of the site's HTML at once.
+const RENDER_CHUNK: usize = 256;
+
 /// Runs every stage but the write: load, link, validate, render, index; assets included.
 /// `live_search` keeps the search index open for in-place updates (`rapport serve`).
 ///
-/// `on_pages` receives the pages, generated files and assets as soon as they are rendered,
-/// while the search index is still being built, and returns those to keep in
+/// `on_files` receives the pages, generated files and assets a part at a time, as soon as they
+/// are rendered (while the search index is still being built), and returns those to keep in
 /// [`Rendered::files`]: `build` writes them out meanwhile, and keeps none.
 pub fn render_all(
     opts: &BuildOptions,
     watch: &mut Stopwatch,
     live_search: bool,
-    on_pages: impl FnOnce(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
+    mut on_files: impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
 ) -> Result<Rendered, Error> {
     let (site, mut diags) = load(opts)?;
     watch.lap("load, parse, link, validate");
@@ -219,16 +223,16 @@ pub fn render_all(
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let (pages, index) = std::thread::scope(|scope| {
         let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
-        let pages = render_pages(&site, &tera, &render::all_jobs(&site)).map_err(|ds| {
-            diags.extend(ds);
-            Error::Content(std::mem::take(&mut diags))
-        });
-        let pages = pages.and_then(|mut files| {
-            diags.extend(output::merge_static(&mut files, assets, &site));
-            watch.lap("render");
-            let kept = on_pages(files);
-            watch.lap("write pages");
-            kept
+        let pages = stream_pages(&site, &tera, assets, &mut on_files).and_then(|rendered| match rendered {
+            Ok((kept, warnings)) => {
+                diags.extend(warnings);
+                watch.lap("render and write pages");
+                Ok(kept)
+            }
+            Err(problems) => {
+                diags.extend(problems);
+                Err(Error::Content(std::mem::take(&mut diags)))
+            }
         });
         let index = index.map(|h| {
             h.join().unwrap_or_else(|_| {
@@ -244,6 +248,32 @@ pub fn render_all(
     Ok(Rendered { site, tera, files, diagnostics: diags, search })
 }
 
+/// Renders every job a chunk at a time and hands each chunk to `on_files` as it is done; then
+/// the question bank and the static files. Returns the files `on_files` kept with the warnings
+/// about static files replacing generated pages, or the render errors.
+fn stream_pages(
+    site: &Site,
+    tera: &tera::Tera,
+    assets: std::collections::BTreeMap<String, Vec<u8>>,
+    on_files: &mut impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
+) -> Result<Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>>, Error> {
+    let mut statics = output::StaticMerge::new(assets);
+    let mut kept = Vec::new();
+    let mut pass_on = |mut files: Vec<OutputFile>| -> Result<(), Error> {
+        statics.filter(&mut files);
+        kept.extend(on_files(files)?);
+        Ok(())
+    };
+    let problems = render::render_streaming(site, tera, &render::all_jobs(site), RENDER_CHUNK, &mut pass_on)?;
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    pass_on(quiz::output_files(site))?;
+    let (files, warnings) = statics.finish(site);
+    kept.extend(on_files(files)?);
+    Ok(Ok((kept, warnings)))
+}
+
 /// Builds the site into a staging folder and swaps it in only when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
@@ -251,8 +281,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
     let mut staging = output::Staging::create(&out_dir)?;
-    let r = render_all(opts, &mut watch, false, |pages| {
-        staging.write(&pages)?;
+    let r = render_all(opts, &mut watch, false, |files| {
+        staging.write(&files)?;
         Ok(Vec::new())
     })?;
     staging.write(&r.files)?;

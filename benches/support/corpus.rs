@@ -1,5 +1,6 @@
 //! Generates a realistic, cross-linked corpus of N pages for benchmarks (shared by the
-//! `gen_corpus` example and the benchmarks).
+//! `gen_corpus` example and the benchmarks): about 500 words and ten links a page, a
+//! citation on every third page, and a two-question quiz on every fifth.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -64,7 +65,33 @@ fn sentence(rng: &mut Rng, count: usize) -> String {
     }
 }
 
-/// Writes site.toml and `n` pages of about 500 words each under `dir`.
+/// The bundled bibliography, which the generated pages cite.
+const BIBLIOGRAPHY: &str = include_str!("../../references.bib");
+
+/// The keys of [`BIBLIOGRAPHY`] (`@type{key,` lines).
+fn works() -> Vec<&'static str> {
+    BIBLIOGRAPHY.lines().filter_map(|l| l.strip_prefix('@')?.split_once('{')?.1.strip_suffix(',')).collect()
+}
+
+/// A two-question quiz for page `i`, its explanation linking to page `target`.
+fn quiz(rng: &mut Rng, i: usize, target: &str) -> String {
+    let mut q = String::from("quiz:\n");
+    let options: Vec<String> = (0..3).map(|k| format!("{} {k}", sentence(rng, 5).trim_end_matches('.'))).collect();
+    let _ = writeln!(
+        q,
+        "  - type: single\n    id: q{i}-choice\n    prompt: \"{}?\"",
+        sentence(rng, 10).trim_end_matches('.')
+    );
+    let _ = writeln!(q, "    options: [\"{}\"]", options.join("\", \""));
+    let _ = writeln!(q, "    answer: \"{}\"", options[rng.below(3)]);
+    let _ = writeln!(q, "    explanation: \"{} See [[{target}]].\"", sentence(rng, 12));
+    let _ = writeln!(q, "  - type: truefalse\n    id: q{i}-true\n    prompt: \"{}\"", sentence(rng, 12));
+    let _ = writeln!(q, "    answer: {}", rng.below(2) == 0);
+    let _ = writeln!(q, "    explanation: \"{}\"", sentence(rng, 12));
+    q
+}
+
+/// Writes site.toml, the bundled bibliography and `n` pages of about 500 words each under `dir`.
 pub fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
     let config = include_str!("../../site.toml");
     std::fs::create_dir_all(dir.join("content"))?;
@@ -72,6 +99,8 @@ pub fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
         dir.join("site.toml"),
         config.replace("title = \"Common Factors Atlas\"", "title = \"Benchmark corpus\""),
     )?;
+    std::fs::write(dir.join("references.bib"), BIBLIOGRAPHY)?;
+    let works = works();
     let mut rng = Rng::new(42);
     let modalities: Vec<usize> = (0..n).filter(|i| i % 10 == 6).collect();
     let factors: Vec<usize> = (0..n).filter(|i| i % 10 < 4).collect();
@@ -96,6 +125,10 @@ pub fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
             }
             _ => {}
         }
+        if i % 5 == 0 {
+            let target = page_of(rng.below(n)).1;
+            fm.push_str(&quiz(&mut rng, i, &target));
+        }
         let mut body = String::new();
         for h in HEADINGS {
             let _ = writeln!(body, "## {h}\n");
@@ -108,6 +141,11 @@ pub fn generate(n: usize, dir: &Path) -> std::io::Result<()> {
                 };
                 let _ = writeln!(body, "{} {link} {}\n", sentence(&mut rng, 24), sentence(&mut rng, 24));
             }
+        }
+        // Every third page cites a work, in turn, so that every work is cited from 500 pages up.
+        if i % 3 == 0 && !works.is_empty() {
+            let key = works[(i / 3) % works.len()];
+            let _ = writeln!(body, "{} [@{key}].\n", sentence(&mut rng, 16).trim_end_matches('.'));
         }
         let text = format!("---\n{fm}---\n\n{body}");
         let folder_path = dir.join("content").join(folder);

@@ -106,42 +106,59 @@ pub fn validate(root: &Path, config: &Config, pages: &[Page], quizzes: &QuizSet)
 
 /// Every citation of every page: the body first, then its quiz fields, in order.
 fn find_all(pages: &[Page], quizzes: &QuizSet) -> Vec<Found> {
+    pages.iter().enumerate().flat_map(|(i, page)| find_on(i, page, quizzes)).collect()
+}
+
+/// The citations of page `i`: its body first, then its quiz fields, in order.
+fn find_on(i: usize, page: &Page, quizzes: &QuizSet) -> Vec<Found> {
     let mut out = Vec::new();
-    for (i, page) in pages.iter().enumerate() {
-        let lines = LineIndex::new(&page.text);
-        for cite in syntax::scan(&page.text, page.body_start) {
-            let positions = cite.items.iter().map(|it| lines.locate(&page.text, it.offset)).collect();
-            out.push(Found { page: i, source: cite.source(&page.text).to_string(), cite, positions });
-        }
-        let front = &page.text[..page.body_start.min(page.text.len())];
-        for &q in quizzes.by_page.get(i).map(Vec::as_slice).unwrap_or_default() {
-            let question = &quizzes.questions[q];
-            let fields = std::iter::once(&question.prompt)
-                .chain(question.explanation.iter())
-                .chain(question.feedback.iter().map(|(_, m)| m));
-            for md in fields {
-                for cite in syntax::scan(&md.source, 0) {
-                    let source = cite.source(&md.source).to_string();
-                    // The field's text as YAML holds it is usually the text as written; where it
-                    // is not (escapes, folding), point at the question.
-                    let at = front.find(&source);
-                    let positions = cite
-                        .items
-                        .iter()
-                        .map(|it| match at {
-                            Some(a) => lines.locate(&page.text, a + it.offset - cite.range.start),
-                            None => (question.line, question.col),
-                        })
-                        .collect();
-                    out.push(Found { page: i, source, cite, positions });
-                }
+    let lines = LineIndex::new(&page.text);
+    for cite in syntax::scan(&page.text, page.body_start) {
+        let positions = cite.items.iter().map(|it| lines.locate(&page.text, it.offset)).collect();
+        out.push(Found { page: i, source: cite.source(&page.text).to_string(), cite, positions });
+    }
+    let front = &page.text[..page.body_start.min(page.text.len())];
+    for &q in quizzes.by_page.get(i).map(Vec::as_slice).unwrap_or_default() {
+        let question = &quizzes.questions[q];
+        let fields = std::iter::once(&question.prompt)
+            .chain(question.explanation.iter())
+            .chain(question.feedback.iter().map(|(_, m)| m));
+        for md in fields {
+            for cite in syntax::scan(&md.source, 0) {
+                let source = cite.source(&md.source).to_string();
+                // The field's text as YAML holds it is usually the text as written; where it
+                // is not (escapes, folding), point at the question.
+                let at = front.find(&source);
+                let positions = cite
+                    .items
+                    .iter()
+                    .map(|it| match at {
+                        Some(a) => lines.locate(&page.text, a + it.offset - cite.range.start),
+                        None => (question.line, question.col),
+                    })
+                    .collect();
+                out.push(Found { page: i, source, cite, positions });
             }
         }
     }
     out
 }
 
-/// Errors for keys the bibliography lacks (with a did-you-mean); a warning for `-@key` in a group.
+/// Whether page `i` cites the same works in the same words in `before` and `now` (the questions
+/// of both being those of `quizzes`): then the site's [`Citations`] are unchanged by the edit,
+/// since they depend only on each citation's text, in order, and the bibliography.
+pub fn same_citations(i: usize, before: &Page, now: &Page, quizzes: &QuizSet) -> bool {
+    let sources = |page: &Page| find_on(i, page, quizzes).into_iter().map(|f| f.source).collect::<Vec<_>>();
+    sources(before) == sources(now)
+}
+
+/// The warnings about how page `i`'s citations are written (those [`validate`] reports that do not
+/// depend on the bibliography), for a page re-checked alone.
+pub fn page_warnings(i: usize, pages: &[Page], quizzes: &QuizSet) -> Vec<Diagnostic> {
+    form_warnings(pages, &find_on(i, &pages[i], quizzes))
+}
+
+/// Errors for keys the bibliography lacks (with a did-you-mean); the form warnings of each citation.
 fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for f in found {
@@ -156,19 +173,32 @@ fn check_keys(bib: &Bibliography, pages: &[Page], found: &[Found]) -> Vec<Diagno
                         .with_help(help),
                 );
             }
-            if f.cite.in_heading {
-                out.push(
-                    page.warning(pos, "a citation in a heading is shown as written".to_string())
-                        .with_help(Some("cite the work in the text under the heading".into())),
-                );
-            }
-            if it.suppress_author && f.cite.form == Form::Bracketed && f.cite.items.len() > 1 {
-                out.push(
-                    page.warning(pos, format!("`-@{}` shows the year only when it is cited alone", it.key))
-                        .with_help(Some(format!("write `[-@{}]` as its own citation", it.key))),
-                );
-            }
+            out.extend(item_warnings(page, f, it, pos));
         }
+    }
+    out
+}
+
+/// The form warnings of every citation in `found`.
+fn form_warnings(pages: &[Page], found: &[Found]) -> Vec<Diagnostic> {
+    let items = found.iter().flat_map(|f| f.cite.items.iter().zip(&f.positions).map(move |(it, &pos)| (f, it, pos)));
+    items.flat_map(|(f, it, pos)| item_warnings(&pages[f.page], f, it, pos)).collect()
+}
+
+/// A warning for a citation in a heading, and for `-@key` in a group.
+fn item_warnings(page: &Page, f: &Found, it: &syntax::CiteItem, pos: (usize, usize)) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if f.cite.in_heading {
+        out.push(
+            page.warning(pos, "a citation in a heading is shown as written".to_string())
+                .with_help(Some("cite the work in the text under the heading".into())),
+        );
+    }
+    if it.suppress_author && f.cite.form == Form::Bracketed && f.cite.items.len() > 1 {
+        out.push(
+            page.warning(pos, format!("`-@{}` shows the year only when it is cited alone", it.key))
+                .with_help(Some(format!("write `[-@{}]` as its own citation", it.key))),
+        );
     }
     out
 }

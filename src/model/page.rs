@@ -1,7 +1,7 @@
 //! A page of the site model: typed common fields, the kind's own fields and relations, its body.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::doc::Doc;
 use crate::content::frontmatter::FrontMatter;
@@ -70,7 +70,8 @@ impl Page {
 
     /// Is this the home page (content/index.md)?
     pub fn is_home(&self) -> bool {
-        self.rel == Path::new("index.md")
+        // Compared as text: `Path`'s `==` walks components, and each render asks it of every page.
+        self.rel.as_os_str() == "index.md"
     }
 
     /// The first value of a kind field, e.g. a factor's category.

@@ -59,22 +59,50 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diag
 
 /// Renders the given jobs in parallel; every distinct failure is collected once.
 pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = Renderer::new(site, tera);
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| render_one(&r, j)).collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut files = Vec::with_capacity(jobs.len());
     let mut problems = Vec::new();
-    for res in results {
-        match res {
-            Ok(f) => files.extend(f),
-            // A template error fails every page using the template alike: report it once.
-            Err(d) if problems.iter().any(|p: &Diagnostic| p.message == d.message) => {}
-            Err(d) => problems.push(d),
-        }
-    }
+    render_with(&Renderer::new(site, tera), jobs, &mut problems, |f| files.extend(f));
     if problems.is_empty() {
         Ok(files)
     } else {
         Err(problems)
+    }
+}
+
+/// Renders `jobs` `chunk` at a time (each chunk in parallel) and hands each chunk's files to `sink`
+/// before rendering the next, so that no more than a chunk of the site's HTML is held at once.
+/// Every distinct failure is collected once; after the first, rendering goes on (to report them
+/// all) but nothing more is handed on. Returns the failures, or the first error of `sink`.
+pub fn render_streaming<E>(
+    site: &Site,
+    tera: &Tera,
+    jobs: &[Job],
+    chunk: usize,
+    mut sink: impl FnMut(Vec<OutputFile>) -> Result<(), E>,
+) -> Result<Vec<Diagnostic>, E> {
+    let r = Renderer::new(site, tera);
+    let mut problems = Vec::new();
+    for part in jobs.chunks(chunk.max(1)) {
+        let mut files = Vec::with_capacity(part.len());
+        render_with(&r, part, &mut problems, |f| files.extend(f));
+        if problems.is_empty() {
+            sink(files)?;
+        }
+    }
+    Ok(problems)
+}
+
+/// Renders `jobs` in parallel, passing each job's files to `keep` in job order and adding each
+/// failure not already in `problems` to it.
+fn render_with(r: &Renderer, jobs: &[Job], problems: &mut Vec<Diagnostic>, mut keep: impl FnMut(Vec<OutputFile>)) {
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| render_one(r, j)).collect();
+    for res in results {
+        match res {
+            Ok(f) => keep(f),
+            // A template error fails every page using the template alike: report it once.
+            Err(d) if problems.iter().any(|p: &Diagnostic| p.message == d.message) => {}
+            Err(d) => problems.push(d),
+        }
     }
 }
 

@@ -49,7 +49,9 @@ pub struct Renderer<'a> {
     pub tera: &'a Tera,
     /// Pages per kind (the home page not counted), computed once: the nav of every page needs it.
     pub kind_counts: HashMap<&'a str, usize>,
-    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Pages per tag, indexed on first use: only tag pages need it, and serve re-renders a
+    /// page or two at a time.
+    tags: std::sync::OnceLock<BTreeMap<&'a str, Vec<usize>>>,
     /// Per page: (course page, position in it) for each course listing it as a module.
     pub courses: HashMap<usize, Vec<(usize, usize)>>,
 }
@@ -57,12 +59,6 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Indexes tags, course modules and kind counts of `site` once for every page.
     pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
-        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, p) in site.pages.iter().enumerate() {
-            for t in &p.tags {
-                tags.entry(t.clone()).or_default().push(i);
-            }
-        }
         // page -> [(course page, position in it)]
         let mut courses: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
         for (c, rels) in site.graph.relations.iter().enumerate() {
@@ -76,7 +72,20 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        Renderer { site, tera, kind_counts, tags, courses }
+        Renderer { site, tera, kind_counts, tags: Default::default(), courses }
+    }
+
+    /// Pages per tag, in tag order.
+    pub fn tags(&self) -> &BTreeMap<&'a str, Vec<usize>> {
+        self.tags.get_or_init(|| {
+            let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (i, p) in self.site.pages.iter().enumerate() {
+                for t in &p.tags {
+                    tags.entry(t.as_str()).or_default().push(i);
+                }
+            }
+            tags
+        })
     }
 
     /// Page `i` as a link from the file at `from`.

@@ -11,9 +11,9 @@ pub(super) fn tags_job(r: &Renderer) -> (String, String, Context) {
     let path = r.site.link_path("tags/index.html");
     let mut ctx = r.base_context(&path, "Tags", None);
     let tags: Vec<TagRef> = r
-        .tags
+        .tags()
         .iter()
-        .map(|(t, v)| TagRef { name: t.clone(), href: relative(&path, &r.tag_path(t)), count: v.len() })
+        .map(|(t, v)| TagRef { name: t.to_string(), href: relative(&path, &r.tag_path(t)), count: v.len() })
         .collect();
     ctx.insert("tags", &tags);
     ctx.insert(
@@ -25,7 +25,7 @@ pub(super) fn tags_job(r: &Renderer) -> (String, String, Context) {
 
 /// One tag's pages, split into numbered pages when long.
 pub(super) fn tag_jobs(r: &Renderer, tag: &str) -> Vec<(String, String, Context)> {
-    let members = r.sorted(r.tags.get(tag).cloned().unwrap_or_default());
+    let members = r.sorted(r.tags().get(tag).cloned().unwrap_or_default());
     paginate(r, &members, &r.tag_path(tag))
         .into_iter()
         .map(|(path, chunk, pagination)| {

@@ -11,6 +11,18 @@ pub fn list_view(p: &Page) -> impl PartialEq + '_ {
     (&p.title, &p.summary, &p.tags, p.weight, &p.fields, &p.updated)
 }
 
+/// What the rest of the site reads of a page besides its body text: its front matter (title,
+/// fields, relations, questions; compared as written, so question positions are the same too)
+/// and its headings (links from other pages and questions point at them, and show their text).
+/// When an edit keeps both, the site's questions, and the pages generated from them, stay as
+/// they are.
+pub fn same_outline(before: &Page, now: &Page) -> bool {
+    let front = |p: &Page| p.text.get(..p.body_start).unwrap_or(&p.text).to_owned();
+    let headings =
+        |p: &Page| p.doc.headings.iter().map(|h| (h.level, h.text.clone(), h.id.clone())).collect::<Vec<_>>();
+    front(before) == front(now) && headings(before) == headings(now)
+}
+
 /// Puts set-aside pages back at their original positions among the kept ones.
 pub fn restore_order(kept: Vec<Page>, displaced: Vec<(usize, Page)>, total: usize) -> Vec<Page> {
     let mut kept = kept.into_iter();

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Tera;
 
-use super::affected::{affected_jobs, list_view, restore_order};
+use super::affected::{affected_jobs, list_view, restore_order, same_outline};
 use super::changes::Changes;
 use crate::assets;
 use crate::citations;
@@ -115,9 +115,14 @@ impl State {
     /// Content edits only: the cheapest correct rebuild (in place, or a relink of the changed pages).
     fn apply_content(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        if let Some((jobs, warnings)) = self.try_in_place(&changes.content)? {
-            let files =
-                pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
+        if let Some(InPlace { jobs, warnings, questions_changed }) = self.try_in_place(&changes.content)? {
+            // The question bank script is written from every question: only when they changed.
+            let files = if questions_changed {
+                pipeline::render_pages(&self.site, &self.tera, &jobs)
+            } else {
+                render::render_jobs(&self.site, &self.tera, &jobs)
+            };
+            let files = files.map_err(|ds| Error::Content(ds.into()))?;
             let rendered = files.len();
             let written = self.write(&files)?;
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false });
@@ -168,11 +173,13 @@ impl State {
     /// The common case, edits of existing pages that keep their slug, aliases and kind: swap the pages
     /// in place and patch the link graph instead of rebuilding it. `None` when the change needs the
     /// general path (new, deleted or renamed pages).
-    fn try_in_place(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Option<(Vec<Job>, Diagnostics)>, Error> {
+    fn try_in_place(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Option<InPlace>, Error> {
         let mut diags = Diagnostics::new();
         let mut swaps: Vec<(usize, Page)> = Vec::new();
         for rel in changed {
-            let Some(pos) = self.site.pages.iter().position(|p| &p.rel == rel) else { return Ok(None) };
+            let Some(pos) = self.site.pages.iter().position(|p| p.rel.as_os_str() == rel.as_os_str()) else {
+                return Ok(None);
+            };
             let abs = self.opts.root.join("content").join(rel);
             if !abs.is_file() {
                 return Ok(None);
@@ -200,10 +207,24 @@ impl State {
             olds.push((pos, old));
         }
         let positions: Vec<usize> = olds.iter().map(|(p, _)| *p).collect();
-        let (quizzes, problems) = quiz::validate(&self.site.pages, &self.site.graph, &self.site.config);
-        diags.extend(problems);
-        let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, &self.site.pages, &quizzes);
-        diags.extend(problems);
+        // An edit of the body text alone (front matter, headings and citations as they were) leaves
+        // the site's questions and citations as they are: re-checking them would read every page.
+        let pages = &self.site.pages;
+        let body_only = olds.iter().all(|(p, old)| {
+            same_outline(old, &pages[*p]) && citations::same_citations(*p, old, &pages[*p], &self.site.quizzes)
+        });
+        let validated = if body_only {
+            for &p in &positions {
+                diags.extend(citations::page_warnings(p, pages, &self.site.quizzes));
+            }
+            None
+        } else {
+            let (quizzes, problems) = quiz::validate(pages, &self.site.graph, &self.site.config);
+            diags.extend(problems);
+            let (citations, problems) = citations::validate(&self.opts.root, &self.site.config, pages, &quizzes);
+            diags.extend(problems);
+            Some((quizzes, citations))
+        };
         diags.extend(assets::check(positions.iter().map(|&p| &self.site.pages[p]), &self.statics));
         let patched = if diags.has_errors() {
             Err(Vec::new())
@@ -220,27 +241,34 @@ impl State {
                 return Err(Error::Content(diags));
             }
         };
-        let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
-        // In-text citations are formatted site-wide (disambiguation): re-render pages whose works changed.
-        let old_citations = std::mem::replace(&mut self.site.citations, citations);
-        // Generated pages (practice filters, course sheets) are built from every question.
-        self.site.extra_pages = pipeline::generated_pages(&self.site);
-        let site = &self.site;
         let mut pages: BTreeSet<usize> = positions.iter().copied().collect();
         pages.extend(touched_targets);
-        if site.citations.formatting_changed(&old_citations) {
-            pages.extend((0..site.pages.len()).filter(|&p| site.citations.count_on(p) > 0));
+        let mut count_changed = false;
+        let questions_changed = validated.is_some();
+        if let Some((quizzes, citations)) = validated {
+            let old_quizzes = std::mem::replace(&mut self.site.quizzes, quizzes);
+            // In-text citations are formatted site-wide (disambiguation): re-render pages whose works changed.
+            let old_citations = std::mem::replace(&mut self.site.citations, citations);
+            // Generated pages (practice filters, course sheets) are built from every question.
+            self.site.extra_pages = pipeline::generated_pages(&self.site);
+            let site = &self.site;
+            if site.citations.formatting_changed(&old_citations) {
+                pages.extend((0..site.pages.len()).filter(|&p| site.citations.count_on(p) > 0));
+            }
+            // Pages that questions test show how many do: re-render those whose count changed.
+            pages.extend(
+                old_quizzes
+                    .covering
+                    .iter()
+                    .zip(&site.quizzes.covering)
+                    .enumerate()
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(p, _)| p),
+            );
+            // The home page counts the site's questions.
+            count_changed = old_quizzes.count() != site.quizzes.count();
         }
-        // Pages that questions test show how many do: re-render those whose count changed.
-        pages.extend(
-            old_quizzes
-                .covering
-                .iter()
-                .zip(&site.quizzes.covering)
-                .enumerate()
-                .filter(|(_, (a, b))| a != b)
-                .map(|(p, _)| p),
-        );
+        let site = &self.site;
         for &p in &positions {
             pages.extend(site.graph.backlinks[p].iter().copied());
         }
@@ -253,8 +281,6 @@ impl State {
                 }
             }
         }
-        // The home page counts the site's questions.
-        let count_changed = old_quizzes.count() != site.quizzes.count();
         let home = site.pages.iter().position(|p| p.is_home());
         if let (true, Some(h)) = (count_changed, home) {
             pages.insert(h);
@@ -270,10 +296,10 @@ impl State {
             jobs.extend(old_tags.into_iter().filter(|t| site.pages.iter().any(|p| p.tags.contains(t))).map(Job::Tag));
             jobs.push(Job::Tags);
             jobs.extend(render::site_wide_jobs(site));
-        } else {
+        } else if questions_changed {
             jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
         }
-        Ok(Some((jobs, diags)))
+        Ok(Some(InPlace { jobs, warnings: diags, questions_changed }))
     }
 
     /// Re-parses changed pages and relinks the site; returns the new site and the jobs to render.
@@ -360,6 +386,15 @@ impl State {
         }
         Ok(changed.len())
     }
+}
+
+/// What an in-place rebuild renders.
+struct InPlace {
+    jobs: Vec<Job>,
+    warnings: Diagnostics,
+    /// Questions and citations were validated again (so generated pages and the question bank
+    /// are rendered again); false for an edit of body text alone.
+    questions_changed: bool,
 }
 
 /// Loads, renders and indexes the whole site, assets included.

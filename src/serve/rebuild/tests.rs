@@ -143,3 +143,63 @@ fn in_place_quiz_edits_refresh_pages_that_show_questions() {
     assert!(read("factors/hope.html").contains("3 quiz questions test this page."), "coverage after relink");
     assert!(read("index.html").contains("11 questions across the site"), "home page count after relink");
 }
+
+/// Every output file under `dir` with its bytes, but the search index (serve updates it after
+/// the reload, in place).
+fn output_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), e.path().to_path_buf()))
+        .filter(|(rel, _)| !rel.starts_with(search::DIR) && !rel.starts_with(".rapport"))
+        .map(|(rel, path)| (rel, std::fs::read(path).unwrap()))
+        .collect()
+}
+
+/// Editing a page's body text alone (the common save) re-renders that page and the pages linking
+/// to it, not the pages generated from every question, and the output is still byte for byte a
+/// fresh build's; renaming a heading a question elsewhere links to is still an error.
+#[test]
+fn body_edits_rerender_only_the_page_and_its_links_and_match_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_named_fixture("quiz-site", dir.path());
+    let out = dir.path().join("out");
+    let (mut state, _) = State::new(BuildOptions::at(dir.path()), out.clone()).unwrap();
+    let rel = "content/factors/alliance.md";
+    let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+    std::fs::write(dir.path().join(rel), format!("{text}\nOne more paragraph, linking [[hope]].\n")).unwrap();
+    let mut changes = Changes::default();
+    changes.add(dir.path(), Path::new(rel));
+    let r = state.apply(&changes).unwrap();
+    assert!(!r.full);
+    let site = &state.site;
+    let alliance = site.pages.iter().position(|p| p.slug == "alliance").unwrap();
+    let mut neighbours: BTreeSet<usize> = site.graph.backlinks[alliance].iter().copied().collect();
+    neighbours.extend(site.graph.body[alliance].values().map(|(t, _)| *t));
+    neighbours.extend(
+        site.graph
+            .relations
+            .iter()
+            .enumerate()
+            .filter_map(|(c, rels)| rels.iter().any(|rel| rel.ordered && rel.targets.contains(&alliance)).then_some(c)),
+    );
+    neighbours.insert(alliance);
+    assert!(!site.extra_pages.is_empty());
+    assert_eq!(r.rendered, neighbours.len(), "the page and its neighbours only, not the question pages");
+
+    let fresh = dir.path().join("fresh");
+    let opts = BuildOptions { output: Some(fresh.clone()), ..BuildOptions::at(dir.path()) };
+    pipeline::build(&opts).unwrap();
+    let (served, built) = (output_files(&out), output_files(&fresh));
+    assert_eq!(served.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
+    let differing: Vec<&String> = served.keys().filter(|k| served[*k] != built[*k]).collect();
+    assert!(differing.is_empty(), "files that differ from a fresh build: {differing:?}");
+
+    let renamed =
+        std::fs::read_to_string(dir.path().join(rel)).unwrap().replace("## Why it matters", "## Why it counts");
+    std::fs::write(dir.path().join(rel), renamed).unwrap();
+    let Err(Error::Content(ds)) = state.apply(&changes) else { panic!("a question links to the renamed heading") };
+    let found = ds.sorted().into_iter().any(|d| d.is_error() && d.message.contains("why-it-matters"));
+    assert!(found, "{}", ds.render());
+}
