@@ -90,9 +90,10 @@ fn note(site: &Site, q: &Question) -> Note {
     let page = &site.pages[q.page];
     let l = Linker { site, out_path: "index.html" };
     let esc = |s: &str| tera::escape_html(s);
-    let list = |tag: &str, items: &[String]| {
+    let list = |open: &str, items: &[String]| {
         let lis: String = items.iter().map(|i| format!("<li>{}</li>", esc(i))).collect();
-        format!("<{tag}>{lis}</{tag}>")
+        let close = open.split_whitespace().next().unwrap_or(open);
+        format!("<{open}>{lis}</{close}>")
     };
     let question = unlink(&l.html(&q.prompt));
     let explanation = q.explanation.as_ref().map(|e| unlink(&l.html(e))).unwrap_or_default();

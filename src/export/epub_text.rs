@@ -91,10 +91,12 @@ fn link_target(a: &BytesStart, from: &str, files: &FileMap) -> Option<String> {
         Some((p, f)) => (p, Some(f)),
         None => (href.as_str(), None),
     };
-    if path.is_empty() {
+    // `#id` means the page the HTML was written for, which may not be the file it lands in
+    // (the answer key holds explanations written for their module).
+    let target = if path.is_empty() { from.to_string() } else { resolve(from, path) };
+    if path.is_empty() && !files.contains_key(&target) {
         return Some(href.clone());
     }
-    let target = resolve(from, path);
     let file = files.get(&target)?;
     Some(match frag {
         Some(f) => format!("{file}#{f}"),

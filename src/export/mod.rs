@@ -56,7 +56,7 @@ pub fn write_package(site: &Site, kind: Option<&str>, path: &std::path::Path) ->
 }
 
 /// The questions of pages of `kind` (all when `None`); an unknown kind is a usage error.
-fn pick<'a>(site: &'a Site, kind: Option<&str>) -> Result<Vec<&'a Question>, Error> {
+fn pick<'a>(site: &'a Site, kind: Option<&'a str>) -> Result<Vec<&'a Question>, Error> {
     if let Some(k) = kind {
         if site.config.kind(k).is_none() {
             let help = did_you_mean(k, site.config.kinds.keys().map(String::as_str))

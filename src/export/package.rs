@@ -41,6 +41,12 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&Path) -> Result<(), Erro
     let io = |source| Error::Io { path: path.to_path_buf(), source };
     let tmp = tempfile::Builder::new().prefix(".rapport-export-").suffix(".tmp").tempfile_in(folder_of(path)).map_err(io)?;
     fill(tmp.path())?;
+    // A temporary file is private (0600); the package is an ordinary file for others to read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644)).map_err(io)?;
+    }
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
