@@ -75,6 +75,7 @@ fn launch_page(site: &Site, m: usize, version: Version, pass_mark: u8) -> String
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n\
+         <link rel=\"icon\" href=\"../assets/favicon.svg\" type=\"image/svg+xml\">\n\
          <style>html,body{{margin:0;height:100%;overflow:hidden}}iframe{{display:block;border:0;width:100%;height:100%}}</style>\n\
          </head>\n<body>\n<iframe id=\"rapport-sco\" title=\"{title}\" src=\"../{src}\"></iframe>\n\
          <script type=\"application/json\" id=\"rapport-sco-settings\">{settings}</script>\n\
