@@ -308,9 +308,8 @@ fn run(command: Command) -> Result<(), Error> {
             export_course(format, BuildOptions::at(site.root), course.as_deref(), output, pass_mark)
         }
         Command::Export { what: ExportCommand::Quiz { format: rapport::export::Format::Apkg, site, kind, output } } => {
-            let path = output.ok_or_else(|| {
-                Error::Usage("an Anki package is a binary file: name it with -o FILE.apkg".into())
-            })?;
+            let path = output
+                .ok_or_else(|| Error::Usage("an Anki package is a binary file: name it with -o FILE.apkg".into()))?;
             rapport::export::package::check_target(&path)?;
             let (site, _) = rapport::load(&BuildOptions::at(site.root))?;
             let notes = rapport::export::write_package(&site, kind.as_deref(), &path)?;

@@ -76,7 +76,8 @@ struct Note {
 pub fn write(site: &Site, questions: &[&Question], path: &Path) -> Result<(), Error> {
     let notes: Vec<Note> = questions.iter().map(|q| note(site, q)).collect();
     let db = tempfile::NamedTempFile::new().map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    collection(&notes, db.path()).map_err(|e| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
+    collection(&notes, db.path())
+        .map_err(|e| Error::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
     let bytes = std::fs::read(db.path()).map_err(|source| Error::Io { path: db.path().to_path_buf(), source })?;
     let files = vec![
         OutputFile { path: "collection.anki2".into(), bytes },
@@ -102,7 +103,8 @@ fn note(site: &Site, q: &Question) -> Note {
         Answer::Single { options, .. } | Answer::Multiple { options, .. } => {
             let order = option_order(site, q, options.len());
             let shown: Vec<String> = order.iter().map(|&i| options[i].clone()).collect();
-            let hint = if matches!(q.answer, Answer::Multiple { .. }) { "<p><i>Select all that apply.</i></p>" } else { "" };
+            let hint =
+                if matches!(q.answer, Answer::Multiple { .. }) { "<p><i>Select all that apply.</i></p>" } else { "" };
             let (label, lines, _) = answer_lines(&q.answer);
             let key = format!("<p><b>{label}:</b></p>{}", list("ul", &lines));
             let feedback: String = q
@@ -122,7 +124,13 @@ fn note(site: &Site, q: &Question) -> Note {
                 .map(|(k, md)| format!("<li><b>{}</b>: {}</li>", esc(k), unlink(&l.inline_html(md))))
                 .collect();
             let feedback = if feedback.is_empty() { String::new() } else { format!("<ul>{feedback}</ul>") };
-            (&BASIC, vec![format!("{question}{hint}"), format!("<p><b>{label}:</b> {}</p>{feedback}", esc(&lines.join(" / ")))])
+            (
+                &BASIC,
+                vec![
+                    format!("{question}{hint}"),
+                    format!("<p><b>{label}:</b> {}</p>{feedback}", esc(&lines.join(" / "))),
+                ],
+            )
         }
         Answer::Ordering { steps } => {
             let order = fixed_shuffle(steps.len(), &q.id);
@@ -132,7 +140,11 @@ fn note(site: &Site, q: &Question) -> Note {
         Answer::Matching { left, right } => {
             let order = fixed_shuffle(right.len(), &q.id);
             let shown: Vec<String> = order.iter().map(|&i| right[i].clone()).collect();
-            let items = format!("<p><i>Match each item:</i></p>{}<p><i>with one of:</i></p>{}", list("ol", left), list("ol type=a", &shown));
+            let items = format!(
+                "<p><i>Match each item:</i></p>{}<p><i>with one of:</i></p>{}",
+                list("ol", left),
+                list("ol type=a", &shown)
+            );
             let pairs: Vec<String> = left.iter().zip(right).map(|(a, b)| format!("{a} → {b}")).collect();
             (&MATCHING, vec![question, items, list("ul", &pairs)])
         }
@@ -150,9 +162,9 @@ fn note(site: &Site, q: &Question) -> Note {
 /// `Site::Course` for a course module's questions, `Site::Kind plural` for the others.
 fn deck_of(site: &Site, page: usize) -> String {
     let clean = |s: &str| s.replace("::", ":");
-    let course = courses(site).into_iter().find(|&c| {
-        site.graph.relations[c].iter().any(|r| r.ordered && r.targets.contains(&page))
-    });
+    let course = courses(site)
+        .into_iter()
+        .find(|&c| site.graph.relations[c].iter().any(|r| r.ordered && r.targets.contains(&page)));
     let sub = match course {
         Some(c) => site.pages[c].title.clone(),
         None => site.kind_plural(&site.pages[page].kind),
@@ -165,7 +177,11 @@ fn unlink(html: &str) -> String {
     let re = regex::Regex::new(r#"<a href="[^"]*">(.*?)</a>"#).expect("constant pattern");
     re.replace_all(html, |c: &regex::Captures| {
         let whole = &c[0];
-        if whole.contains("://") { whole.to_string() } else { c[1].to_string() }
+        if whole.contains("://") {
+            whole.to_string()
+        } else {
+            c[1].to_string()
+        }
     })
     .into_owned()
 }
@@ -194,7 +210,8 @@ fn plain(html: &str) -> String {
 fn collection(notes: &[Note], db: &Path) -> rusqlite::Result<()> {
     let conn = Connection::open(db)?;
     conn.execute_batch(include_str!("apkg_schema.sql"))?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let secs = now / 1000;
     let mut decks: Vec<String> = notes.iter().map(|n| n.deck.clone()).collect();
     decks.sort();
@@ -220,7 +237,14 @@ fn collection(notes: &[Note], db: &Path) -> rusqlite::Result<()> {
     });
     conn.execute(
         "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-        params![secs - secs % 86_400, now, conf.to_string(), Value::Object(models).to_string(), Value::Object(deck_json).to_string(), dconf().to_string()],
+        params![
+            secs - secs % 86_400,
+            now,
+            conf.to_string(),
+            Value::Object(models).to_string(),
+            Value::Object(deck_json).to_string(),
+            dconf().to_string()
+        ],
     )?;
     let tx = conn.unchecked_transaction()?;
     for (n, note) in notes.iter().enumerate() {
@@ -284,7 +308,10 @@ mod tests {
 
     #[test]
     fn site_links_become_text_and_web_links_stay() {
-        assert_eq!(unlink(r#"See <a href="../x.html">x</a> and <a href="https://e.org">e</a>."#), r#"See x and <a href="https://e.org">e</a>."#);
+        assert_eq!(
+            unlink(r#"See <a href="../x.html">x</a> and <a href="https://e.org">e</a>."#),
+            r#"See x and <a href="https://e.org">e</a>."#
+        );
     }
 
     #[test]

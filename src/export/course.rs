@@ -83,11 +83,8 @@ pub fn select(site: &Site, slug: Option<&str>) -> Result<Course, Error> {
         None if all.len() == 1 => all[0],
         None => return Err(Error::Usage(format!("name the course with --course SLUG; {}", listing()))),
     };
-    let modules: Vec<usize> = site.graph.relations[page]
-        .iter()
-        .filter(|r| r.ordered)
-        .flat_map(|r| r.targets.iter().copied())
-        .collect();
+    let modules: Vec<usize> =
+        site.graph.relations[page].iter().filter(|r| r.ordered).flat_map(|r| r.targets.iter().copied()).collect();
     if modules.is_empty() {
         let p = &site.pages[page];
         return Err(Error::Usage(format!(

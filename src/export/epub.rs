@@ -84,7 +84,10 @@ pub fn book(site: &Site, course: &Course, modified: &str) -> Result<Vec<OutputFi
             numbered += questions.len();
         }
         body.push_str("\n</section>");
-        files.push(OutputFile { path: format!("OEBPS/{}", c.file), bytes: document(lang, &page.title, &body).into_bytes() });
+        files.push(OutputFile {
+            path: format!("OEBPS/{}", c.file),
+            bytes: document(lang, &page.title, &body).into_bytes(),
+        });
     }
     if !cited.is_empty() {
         let items: String = cited
@@ -96,17 +99,24 @@ pub fn book(site: &Site, course: &Course, modified: &str) -> Result<Vec<OutputFi
             .collect();
         let body = format!("<section epub:type=\"bibliography\">\n<h1>References</h1>\n<ul class=\"bibliography\">\n{items}</ul>\n</section>");
         let body = rewrite(&body, REFERENCES_PAGE, &map).map_err(|why| Error::Usage(format!("bibliography: {why}")))?;
-        files.push(OutputFile { path: "OEBPS/references.xhtml".into(), bytes: document(lang, "References", &body).into_bytes() });
+        files.push(OutputFile {
+            path: "OEBPS/references.xhtml".into(),
+            bytes: document(lang, "References", &body).into_bytes(),
+        });
     }
     if !key.is_empty() {
         let body = format!("<section epub:type=\"answers\">\n<h1>Answer key</h1>\n{key}\n</section>");
-        files.push(OutputFile { path: "OEBPS/answers.xhtml".into(), bytes: document(lang, "Answer key", &body).into_bytes() });
+        files.push(OutputFile {
+            path: "OEBPS/answers.xhtml".into(),
+            bytes: document(lang, "Answer key", &body).into_bytes(),
+        });
     }
-    let back: Vec<Chapter> = [("references.xhtml", "References", !cited.is_empty()), ("answers.xhtml", "Answer key", !key.is_empty())]
-        .into_iter()
-        .filter(|(_, _, present)| *present)
-        .map(|(file, title, _)| Chapter { file: file.into(), title: title.into(), page: None, depth: 0 })
-        .collect();
+    let back: Vec<Chapter> =
+        [("references.xhtml", "References", !cited.is_empty()), ("answers.xhtml", "Answer key", !key.is_empty())]
+            .into_iter()
+            .filter(|(_, _, present)| *present)
+            .map(|(file, title, _)| Chapter { file: file.into(), title: title.into(), page: None, depth: 0 })
+            .collect();
     let all: Vec<&Chapter> = chapters.iter().chain(&back).collect();
     let nav = document(lang, "Contents", &nav_body(&all));
     files.push(OutputFile { path: "OEBPS/nav.xhtml".into(), bytes: nav.into_bytes() });
@@ -203,8 +213,9 @@ fn opf(site: &Site, course: &Course, chapters: &[&Chapter], modified: &str) -> i
         ("xml:lang", lang),
     ];
     w.create_element("package").with_attributes(attrs).write_inner_content(|w| {
-        w.create_element("metadata").with_attribute(("xmlns:dc", "http://purl.org/dc/elements/1.1/")).write_inner_content(
-            |w| {
+        w.create_element("metadata")
+            .with_attribute(("xmlns:dc", "http://purl.org/dc/elements/1.1/"))
+            .write_inner_content(|w| {
                 w.create_element("dc:identifier")
                     .with_attribute(("id", "book-id"))
                     .write_text_content(BytesText::new(&book_id(site, course)))?;
@@ -215,8 +226,7 @@ fn opf(site: &Site, course: &Course, chapters: &[&Chapter], modified: &str) -> i
                     .with_attribute(("property", "dcterms:modified"))
                     .write_text_content(BytesText::new(modified))?;
                 Ok(())
-            },
-        )?;
+            })?;
         w.create_element("manifest").write_inner_content(|w| {
             w.create_element("item")
                 .with_attributes([

@@ -151,7 +151,10 @@ pub fn quiz_section(site: &Site, module: usize, questions: &[&Question], first: 
         let hint = match &q.answer {
             Answer::Single { options, .. } => list("ol", " type=\"a\"", &shown(site, q, options)),
             Answer::Multiple { options, .. } => {
-                format!("<p class=\"hint\">Select all that apply.</p>{}", list("ol", " type=\"a\"", &shown(site, q, options)))
+                format!(
+                    "<p class=\"hint\">Select all that apply.</p>{}",
+                    list("ol", " type=\"a\"", &shown(site, q, options))
+                )
             }
             Answer::Truefalse(_) => "<p class=\"hint\">True or false?</p>".into(),
             Answer::Short { .. } => "<p class=\"hint\">Write a short answer.</p>".into(),
@@ -189,10 +192,8 @@ pub fn answer_key(site: &Site, module: usize, questions: &[&Question], first: us
     for q in questions {
         let letters = |options: &[String], right: &[usize]| -> String {
             let order = option_order(site, q, options.len());
-            let mut shown: Vec<(usize, &String)> = right
-                .iter()
-                .filter_map(|&r| order.iter().position(|&o| o == r).map(|p| (p, &options[r])))
-                .collect();
+            let mut shown: Vec<(usize, &String)> =
+                right.iter().filter_map(|&r| order.iter().position(|&o| o == r).map(|p| (p, &options[r]))).collect();
             shown.sort();
             shown.iter().map(|(p, o)| format!("({}) {}", letter(*p), esc(o))).collect::<Vec<_>>().join("; ")
         };
@@ -219,7 +220,9 @@ pub fn answer_key(site: &Site, module: usize, questions: &[&Question], first: us
 
 /// The letter of the `i`th option (a, b, ...).
 fn letter(i: usize) -> String {
-    char::from_u32('a' as u32 + i as u32).filter(char::is_ascii_lowercase).map_or_else(|| (i + 1).to_string(), String::from)
+    char::from_u32('a' as u32 + i as u32)
+        .filter(char::is_ascii_lowercase)
+        .map_or_else(|| (i + 1).to_string(), String::from)
 }
 
 #[cfg(test)]

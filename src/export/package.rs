@@ -39,7 +39,8 @@ fn folder_of(path: &Path) -> PathBuf {
 pub fn write_atomically(path: &Path, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
     check_target(path)?;
     let io = |source| Error::Io { path: path.to_path_buf(), source };
-    let tmp = tempfile::Builder::new().prefix(".rapport-export-").suffix(".tmp").tempfile_in(folder_of(path)).map_err(io)?;
+    let tmp =
+        tempfile::Builder::new().prefix(".rapport-export-").suffix(".tmp").tempfile_in(folder_of(path)).map_err(io)?;
     fill(tmp.path())?;
     // A temporary file is private (0600); the package is an ordinary file for others to read.
     #[cfg(unix)]

@@ -133,7 +133,13 @@ pub fn fill_in(s: &str) -> String {
 
 /// `imsmanifest.xml`: the course's modules in order as items, one SCO resource per module, and
 /// one shared asset resource listing every other file.
-fn manifest(site: &Site, course: &Course, files: &[OutputFile], version: Version, pass_mark: u8) -> io::Result<Vec<u8>> {
+fn manifest(
+    site: &Site,
+    course: &Course,
+    files: &[OutputFile],
+    version: Version,
+    pass_mark: u8,
+) -> io::Result<Vec<u8>> {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let course_page = &site.pages[course.page];
@@ -179,8 +185,11 @@ fn manifest(site: &Site, course: &Course, files: &[OutputFile], version: Version
         Version::Scorm12 => "adlcp:scormtype",
         Version::Scorm2004 => "adlcp:scormType",
     };
-    let shared: Vec<&str> =
-        files.iter().map(|f| f.path.as_str()).filter(|p| !p.starts_with("scorm/") || *p == "scorm/runtime.js").collect();
+    let shared: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| !p.starts_with("scorm/") || *p == "scorm/runtime.js")
+        .collect();
     w.create_element("manifest").with_attributes(attrs).write_inner_content(|w| {
         w.create_element("metadata").write_inner_content(|w| {
             w.create_element("schema").write_text_content(BytesText::new("ADL SCORM"))?;
@@ -252,7 +261,8 @@ fn module_item(w: &mut Writer<Vec<u8>>, site: &Site, m: usize, version: Version,
             w.create_element("title").write_text_content(BytesText::new(&page.title))?;
             match version {
                 Version::Scorm12 if has_quiz => {
-                    w.create_element("adlcp:masteryscore").write_text_content(BytesText::new(&pass_mark.to_string()))?;
+                    w.create_element("adlcp:masteryscore")
+                        .write_text_content(BytesText::new(&pass_mark.to_string()))?;
                 }
                 Version::Scorm2004 if has_quiz => {
                     let measure = format!("{:.2}", f64::from(pass_mark) / 100.0);

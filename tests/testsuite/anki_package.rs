@@ -26,7 +26,11 @@ fn anki_python() -> Result<PathBuf, String> {
         if out.status.success() {
             Ok(())
         } else {
-            Err(format!("{what} failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+            Err(format!(
+                "{what} failed:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     };
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
@@ -68,9 +72,14 @@ fn anki_imports_the_package_with_fitting_note_types_and_updates_on_reimport() {
     assert!(questions.len() >= 4);
     assert_eq!(got["first"], questions.len(), "one note per question");
     assert_eq!(got["second"], questions.len(), "re-importing updates notes instead of duplicating them");
-    let fields = |name: &str| got["types"][name].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>());
+    let fields = |name: &str| {
+        got["types"][name].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect::<Vec<_>>())
+    };
     assert_eq!(fields("Rapport basic").unwrap(), ["Question", "Answer", "Explanation", "Source"]);
-    assert_eq!(fields("Rapport choice").unwrap(), ["Question", "Options", "Answer", "Feedback", "Explanation", "Source"]);
+    assert_eq!(
+        fields("Rapport choice").unwrap(),
+        ["Question", "Options", "Answer", "Feedback", "Explanation", "Source"]
+    );
     assert_eq!(fields("Rapport ordering").unwrap(), ["Question", "Steps", "Order", "Explanation", "Source"]);
     let notes = got["notes"].as_object().unwrap();
     for q in &questions {
@@ -84,7 +93,10 @@ fn anki_imports_the_package_with_fitting_note_types_and_updates_on_reimport() {
         };
         assert_eq!(note["type"], want, "{id}");
         assert!(note["deck"].as_str().unwrap().starts_with("My course::"), "{note}");
-        assert!(note["tags"].as_array().unwrap().iter().any(|t| t == "lesson" || t == "faq" || t == "glossary"), "{note}");
+        assert!(
+            note["tags"].as_array().unwrap().iter().any(|t| t == "lesson" || t == "faq" || t == "glossary"),
+            "{note}"
+        );
     }
     // A choice note shows the options on the front, and the key and per-option feedback on the back.
     let choice = notes.values().find(|n| n["type"] == "Rapport choice").unwrap();

@@ -169,9 +169,12 @@ fn unknown_course_lists_the_courses_and_writes_nothing() {
 fn course_without_modules_is_refused() {
     let mut t = minimal_site();
     let path = t.root.join("site.toml");
-    let toml = std::fs::read_to_string(&path).unwrap().replace("required = [\"title\", \"summary\", \"modules\"]", "required = [\"title\", \"summary\"]");
+    let toml = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("required = [\"title\", \"summary\", \"modules\"]", "required = [\"title\", \"summary\"]");
     std::fs::write(&path, toml).unwrap();
-    std::fs::write(t.root.join("content/courses/empty.md"), "---\ntitle: Empty\nsummary: Nothing yet.\n---\nSoon.\n").unwrap();
+    std::fs::write(t.root.join("content/courses/empty.md"), "---\ntitle: Empty\nsummary: Nothing yet.\n---\nSoon.\n")
+        .unwrap();
     t.run(&["export", "course", "--format", "epub", "--course", "empty", "-o", "empty.epub"])
         .expect_code(2)
         .stderr_has("course `empty` has no modules");
@@ -267,8 +270,5 @@ fn bundled_course_epub_passes_epubcheck() {
     let check = Command::new("java").arg("-jar").arg(&epubcheck).arg(&book).output().unwrap();
     let report = format!("{}\n{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
     assert!(check.status.success(), "epubcheck failed:\n{report}");
-    assert!(
-        report.contains("No errors or warnings detected"),
-        "epubcheck found problems:\n{report}"
-    );
+    assert!(report.contains("No errors or warnings detected"), "epubcheck found problems:\n{report}");
 }
