@@ -51,7 +51,7 @@ pub fn book(site: &Site, course: &Course, modified: &str) -> Result<Vec<OutputFi
             map.insert(site.pages[p].href.clone(), c.file.clone());
         }
     }
-    let cited = cited_entries(site, &chapters, course);
+    let cited = cited_entries(site, &chapters);
     if !cited.is_empty() {
         map.insert(REFERENCES_PAGE.to_string(), "references.xhtml".into());
     }
@@ -131,7 +131,7 @@ const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
 </container>\n";
 
 /// The book's pages in reading order: course, then each module and the pages it links (first
-/// time only), then the glossary if the site has one.
+/// time only), then the glossary if the site has one (see [`glossary_pages`]).
 fn plan(site: &Site, course: &Course) -> Vec<Chapter> {
     let mut seen: HashSet<usize> = HashSet::new();
     let mut out = Vec::new();
@@ -142,26 +142,36 @@ fn plan(site: &Site, course: &Course) -> Vec<Chapter> {
         }
     };
     add(&mut out, course.page, 0);
-    let glossary = site.page_by_slug("glossary");
+    let glossary = glossary_pages(site);
     for &m in &course.modules {
         add(&mut out, m, 0);
         let mut linked: Vec<(usize, usize)> = site.graph.body[m].iter().map(|(&off, &(to, _))| (off, to)).collect();
         linked.sort();
         for (_, to) in linked {
-            let skip = course.modules.contains(&to) || Some(to) == glossary || site.pages[to].is_home();
+            let skip = course.modules.contains(&to) || glossary.contains(&to) || site.pages[to].is_home();
             if !skip {
                 add(&mut out, to, 1);
             }
         }
     }
-    if let Some(g) = glossary {
+    for g in glossary {
         add(&mut out, g, 0);
     }
     out
 }
 
+/// The glossary: the page `glossary`, or else the pages of a kind named `glossary`, by title.
+fn glossary_pages(site: &Site) -> Vec<usize> {
+    if let Some(g) = site.page_by_slug("glossary") {
+        return vec![g];
+    }
+    let mut terms: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind == "glossary").collect();
+    terms.sort_by(|&a, &b| site.pages[a].title.cmp(&site.pages[b].title));
+    terms
+}
+
 /// Bibliography entries cited by the book's pages (bodies and quizzes), in the style's order.
-fn cited_entries(site: &Site, chapters: &[Chapter], _course: &Course) -> Vec<usize> {
+fn cited_entries(site: &Site, chapters: &[Chapter]) -> Vec<usize> {
     let mut entries: Vec<usize> = chapters
         .iter()
         .filter_map(|c| c.page)

@@ -115,6 +115,33 @@ test("SCORM packages report to an LMS", { skip: skipReason }, async (t) => {
       await server.close();
     });
 
+    await t.test("SCORM 1.2: a learner who left mid-module resumes with the answers and page kept", async () => {
+      const dir = packaged(root, "scorm12");
+      const server = await serveDir(dir);
+      const page = await browser.newPage();
+      const problems = watchPage(page, server.url);
+      await page.goto(server.url + "lms.html");
+      // What the LMS kept from the last session (as the first test left it, another page read last).
+      await page.evaluate(() => {
+        window.lms.loadFromJSON({
+          core: { entry: "resume", lesson_location: "courses/my-course.html" },
+          suspend_data: "r1;1-",
+        }, "");
+        document.getElementById("sco").src = "pkg/scorm/getting-started.html";
+      });
+      await waitForFrame(page, "courses/my-course.html");
+      await page.evaluate(() => { document.getElementById("sco").src = "about:blank"; });
+      await page.waitForFunction(() => window.calls.finish > 0);
+      const c = await page.evaluate(() => JSON.parse(JSON.stringify(window.lms.cmi)));
+      assert.deepEqual(
+        { status: c.core.lesson_status, raw: c.core.score.raw, suspend: c.suspend_data },
+        { status: "incomplete", raw: "50", suspend: "r1;1-" },
+      );
+      assert.deepEqual(problems, []);
+      await page.close();
+      await server.close();
+    });
+
     await t.test("SCORM 2004: completion, success, scaled score, progress, interaction, Terminate", async () => {
       const { page, problems, server } = await playFirstModule(browser, packaged(root, "scorm2004"));
       const cmi = await page.evaluate(() => {

@@ -223,7 +223,8 @@ fn epub_has_modules_in_order_an_answer_key_and_no_scripts() {
     let pos = |f: &str| spine.iter().position(|s| s == f).unwrap_or_else(|| panic!("{f} not in {spine:?}"));
     assert!(pos("my-course.xhtml") < pos("getting-started.xhtml"));
     assert!(pos("getting-started.xhtml") < pos("writing-questions.xhtml"));
-    assert!(pos("writing-questions.xhtml") < pos("answers.xhtml"));
+    assert!(pos("writing-questions.xhtml") < pos("glossary-term-distractor.xhtml"), "the glossary comes after the modules");
+    assert!(pos("glossary-term-distractor.xhtml") < pos("answers.xhtml"));
     let key = read_entry(&mut z, "OEBPS/answers.xhtml");
     assert!(key.contains("Answer key") && key.contains("True"), "{key}");
     let lesson = read_entry(&mut z, "OEBPS/getting-started.xhtml");
