@@ -114,7 +114,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export content for other tools (quiz questions for an LMS or Anki).
+    /// Export content for other tools: quiz questions for an LMS or Anki, a course as a SCORM
+    /// package for an LMS or as an EPUB book.
     Export {
         #[command(subcommand)]
         what: ExportCommand,
@@ -123,7 +124,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ExportCommand {
-    /// Export quiz questions as Moodle GIFT, a JSON question bank or an Anki deck (TSV).
+    /// Export quiz questions as Moodle GIFT, a JSON question bank, an Anki deck (TSV) or an
+    /// Anki package (.apkg, with -o).
     Quiz {
         /// Output format.
         #[arg(long, value_enum, default_value = "gift")]
@@ -136,6 +138,24 @@ enum ExportCommand {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Package a course: a SCORM 1.2 or SCORM 2004 zip to upload to an LMS (Moodle, Canvas, ...),
+    /// or an EPUB 3 book for e-readers. The package is written whole or not at all.
+    Course {
+        /// Package format.
+        #[arg(long, value_enum)]
+        format: rapport::export::course::CourseFormat,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The course page's slug (default: the site's only course).
+        #[arg(long, value_name = "SLUG")]
+        course: Option<String>,
+        /// Package file (default: SLUG-scorm12.zip, SLUG-scorm2004.zip or SLUG.epub here).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// SCORM: percentage of a module's questions to get right to pass it.
+        #[arg(long, default_value_t = 80, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+        pass_mark: u8,
     },
 }
 
@@ -284,6 +304,18 @@ fn run(command: Command) -> Result<(), Error> {
             print!("{}", rapport::search::search_command(&out_dir, &req)?);
             Ok(())
         }
+        Command::Export { what: ExportCommand::Course { format, site, course, output, pass_mark } } => {
+            export_course(format, BuildOptions::at(site.root), course.as_deref(), output, pass_mark)
+        }
+        Command::Export { what: ExportCommand::Quiz { format: rapport::export::Format::Apkg, site, kind, output } } => {
+            let path = output
+                .ok_or_else(|| Error::Usage("an Anki package is a binary file: name it with -o FILE.apkg".into()))?;
+            rapport::export::package::check_target(&path)?;
+            let (site, _) = rapport::load(&BuildOptions::at(site.root))?;
+            let notes = rapport::export::write_package(&site, kind.as_deref(), &path)?;
+            eprintln!("Wrote {} ({notes} notes)", path.display());
+            Ok(())
+        }
         Command::Export { what: ExportCommand::Quiz { format, site, kind, output } } => {
             let (site, _) = rapport::load(&BuildOptions::at(site.root))?;
             let text = rapport::export::export(&site, format, kind.as_deref())?;
@@ -297,6 +329,42 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// `rapport export course`: SCORM packages are made from the rendered site, EPUB from the pages.
+fn export_course(
+    format: rapport::export::course::CourseFormat,
+    opts: BuildOptions,
+    slug: Option<&str>,
+    output: Option<PathBuf>,
+    pass_mark: u8,
+) -> Result<(), Error> {
+    use rapport::export::{course, epub, package, scorm};
+    if let Some(path) = &output {
+        package::check_target(path)?;
+    }
+    let (site, files) = match format {
+        course::CourseFormat::Epub => (rapport::load(&opts)?.0, Vec::new()),
+        _ => {
+            let r = rapport::pipeline::render_all(&opts, &mut rapport::pipeline::Stopwatch::new(), false, Ok)?;
+            (r.site, r.files)
+        }
+    };
+    let chosen = course::select(&site, slug)?;
+    let path = output.unwrap_or_else(|| PathBuf::from(format.default_file(&site.pages[chosen.page].slug)));
+    let version = match format {
+        course::CourseFormat::Epub => {
+            epub::write(&site, &chosen, &path)?;
+            eprintln!("Wrote {} ({} modules)", path.display(), chosen.modules.len());
+            return Ok(());
+        }
+        course::CourseFormat::Scorm12 => scorm::Version::Scorm12,
+        course::CourseFormat::Scorm2004 => scorm::Version::Scorm2004,
+    };
+    let files = scorm::package(&site, &chosen, files, version, pass_mark)?;
+    package::write_zip(&path, &files, &[])?;
+    eprintln!("Wrote {} ({} modules, {} files)", path.display(), chosen.modules.len(), files.len());
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends the output quietly instead of panicking.

@@ -1,9 +1,11 @@
 //! Integration tests: fixture sites built with the real `rapport` binary.
 
+mod anki_package;
 mod authoring;
 mod build;
 mod bundled;
 mod citations;
+mod course;
 mod diagnostics;
 mod harness;
 mod images;

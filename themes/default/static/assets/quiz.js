@@ -245,6 +245,8 @@
       retry.focus();
       var rec = ctx.store.record(q.id, r.ok);
       if (ctx.onChecked) ctx.onChecked(q, r.ok, rec);
+      // Course packages (SCORM) listen for this to report answers to the LMS.
+      form.dispatchEvent(new CustomEvent("rapport:quiz-checked", { bubbles: true, detail: { id: q.id, type: q.type, ok: r.ok } }));
     }
     return form;
   }
