@@ -14,14 +14,14 @@ const GROUP: f64 = 30.0;
 /// Top of the first row (below the column captions).
 const TOP: f64 = 64.0;
 /// Between a column's labels and the next column's dots: room for the edges.
-const GAP: f64 = 170.0;
-const MARGIN: f64 = 24.0;
+const GAP: f64 = 110.0;
+const MARGIN: f64 = 72.0;
 /// Width of one character of a 13px label, rounded up so estimates never fall short.
 pub const CHAR: f64 = 7.4;
 /// Dot and space before a label.
 pub const DOT: f64 = 14.0;
 /// Labels longer than this are cut (the full title is the link's accessible name).
-pub const LABEL_CHARS: usize = 34;
+pub const LABEL_CHARS: usize = 30;
 /// Barycentre sweeps (alternating direction); a fixed number keeps the result deterministic.
 const SWEEPS: usize = 8;
 
@@ -48,13 +48,18 @@ pub struct Layout {
     pub at: Vec<(f64, f64)>,
 }
 
-/// `text` cut to `max` characters with an ellipsis.
+/// `text` cut to at most `max` characters at a word boundary, with an ellipsis (whole words keep
+/// the visible label part of the link's accessible name, the full title).
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
     let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{}…", cut.trim_end())
+    let cut = match cut.rsplit_once(' ') {
+        Some((words, _)) if !words.trim().is_empty() => words,
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '-', '(']))
 }
 
 /// Estimated width of a label of `chars` characters.
