@@ -332,4 +332,4 @@ impl markdown::Annotate for PageTerms<'_> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
