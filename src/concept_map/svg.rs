@@ -15,6 +15,15 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// "1 page", "3 pages".
+fn pages(n: usize) -> String {
+    if n == 1 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
+}
+
 /// One decimal: deterministic and short.
 fn num(v: f64) -> String {
     format!("{v:.1}")
@@ -217,11 +226,11 @@ pub fn neighbourhood_svg(site: &Site, g: &ConceptGraph, page: usize, from: &str)
     );
     let _ = write!(
         s,
-        r#"<title id="{id}-title">How {} connects</title><desc id="{id}-desc">{} pages relate to {}; it relates to {} pages. Each is a link.</desc>"#,
+        r#"<title id="{id}-title">How {} connects</title><desc id="{id}-desc">{} relating to {}; {} it relates to. Each is a link.</desc>"#,
         esc(&site.pages[page].title),
-        incoming.len(),
+        pages(incoming.len()),
         esc(&site.pages[page].title),
-        outgoing.len()
+        pages(outgoing.len())
     );
     s.push_str(&markers(g, &id));
     let side_y = |i: usize, len: usize| NB_TOP + (rows - len) as f64 * ROW / 2.0 + ROW * (i as f64 + 0.5);

@@ -73,7 +73,7 @@ fn every_node_is_a_link_that_resolves() {
     let n = neighbourhood_svg(&s, &g, s.page_by_slug("empathy").expect("empathy"), "factors/empathy.html")
         .expect("empathy has neighbours");
     let links = hrefs(&n.svg);
-    assert_eq!(links, ["../techniques/listening.html", "warmth.html"], "{}", n.svg);
+    assert_eq!(links, ["../techniques/listening.html", "../factors/warmth.html"], "{}", n.svg);
     assert_eq!(n.map_href, "../map.html");
     assert!(neighbourhood_svg(&s, &g, s.page_by_slug("why").expect("faq"), "faqs/why.html").is_none());
 }

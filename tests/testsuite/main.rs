@@ -7,6 +7,7 @@ mod citations;
 mod diagnostics;
 mod harness;
 mod images;
+mod knowledge;
 mod originality;
 mod quiz;
 mod quiz_lint;
