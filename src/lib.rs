@@ -10,16 +10,19 @@
 
 pub mod assets;
 pub mod citations;
+pub mod concept_map;
 pub mod content;
 pub mod diagnostics;
 pub mod error;
 pub mod export;
 pub mod fuzzing;
+pub mod glossary;
 pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod previews;
 pub mod quiz;
 pub mod render;
 pub mod scaffold;

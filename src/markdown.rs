@@ -273,6 +273,13 @@ pub trait Splice {
     ) -> Vec<(Event<'e>, std::ops::Range<usize>)>;
 }
 
+/// Rewrites a body's events after its links are resolved, just before they are written: the
+/// glossary links terms and anchors its entries through it.
+pub trait Annotate {
+    /// `events` are what would be written; the result is written instead.
+    fn annotate<'e>(&self, events: Vec<Event<'e>>) -> Vec<Event<'e>>;
+}
+
 /// [`render`], with the body's events rewritten by `cites` first (Pandoc citations).
 pub fn render_cited(
     text: &str,
@@ -281,7 +288,19 @@ pub fn render_cited(
     cites: Option<&dyn Splice>,
     raw_html: RawHtml,
 ) -> String {
-    let (html, risky) = render_unchecked(text, body_start, links, cites);
+    render_annotated(text, body_start, links, cites, None, raw_html)
+}
+
+/// [`render_cited`], with the resolved events passed through `annotate` last (glossary links).
+pub fn render_annotated(
+    text: &str,
+    body_start: usize,
+    links: &HashMap<usize, Resolved>,
+    cites: Option<&dyn Splice>,
+    annotate: Option<&dyn Annotate>,
+    raw_html: RawHtml,
+) -> String {
+    let (html, risky) = render_unchecked(text, body_start, links, cites, annotate);
     if risky && raw_html == RawHtml::Sanitize {
         SANITIZER.clean(&html).to_string()
     } else {
@@ -296,6 +315,7 @@ fn render_unchecked(
     body_start: usize,
     links: &HashMap<usize, Resolved>,
     cites: Option<&dyn Splice>,
+    annotate: Option<&dyn Annotate>,
 ) -> (String, bool) {
     let body = &text[body_start..];
     let mut ids = HeadingIds::default();
@@ -368,6 +388,9 @@ fn render_unchecked(
             other => out.push(other.clone()),
         }
         i += 1;
+    }
+    if let Some(a) = annotate {
+        out = a.annotate(out);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
@@ -487,6 +510,6 @@ mod tests {
         // No raw HTML: the output is pulldown-cmark's, byte for byte.
         let plain = "A *b* [c](https://x.org/?a=1&b=2) \"q\"<br>\n";
         let plain = plain.replace("<br>", "");
-        assert_eq!(sanitized(&plain), render_unchecked(&plain, 0, &HashMap::new(), None).0);
+        assert_eq!(sanitized(&plain), render_unchecked(&plain, 0, &HashMap::new(), None, None).0);
     }
 }

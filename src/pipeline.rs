@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use crate::assets;
 use crate::citations;
+use crate::concept_map;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::glossary::Glossary;
 use crate::links::LinkGraph;
 use crate::model::citations::Citations;
 use crate::model::config::Config;
@@ -25,6 +27,7 @@ use crate::model::page::Page;
 use crate::model::quiz::QuizSet;
 use crate::model::site::Site;
 use crate::output;
+use crate::previews;
 use crate::quiz;
 use crate::render::{self, Job};
 use crate::search;
@@ -146,6 +149,7 @@ pub fn link(
 pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
     let mut extra = quiz::extra_pages(site);
     extra.extend(citations::view::references_page(&site.citations, &site.pages));
+    extra.extend(concept_map::extra_pages(site));
     if site.config.search.enabled {
         extra.extend(search::extra_pages(site));
     }
@@ -156,6 +160,7 @@ pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
 pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = render::render_jobs(site, tera, jobs)?;
     files.extend(quiz::output_files(site));
+    files.extend(previews::output_files(site, &Glossary::new(site)));
     Ok(files)
 }
 

@@ -204,6 +204,8 @@ pub fn build_page(src: PageSource, config: &Config) -> (Option<Page>, Vec<Diagno
     let relations = kind.relations.keys().map(|name| (name.clone(), r.refs(name))).collect();
     let (tags, aliases, related, tests) = (r.list("tags"), r.list("aliases"), r.refs("related"), r.refs("tests"));
     let (draft, weight, sources) = (r.bool("draft"), r.int("weight"), r.list("sources"));
+    // `glossary: false` is read by the glossary stage; reading it here reports a non-boolean.
+    r.bool("glossary");
     let problems = r.problems;
     let mut page = Page {
         kind: kind_name,

@@ -14,6 +14,7 @@ pub const CONFIG_FILE: &str = "site.toml";
 /// Fields every kind accepts.
 pub const COMMON_FIELDS: &[&str] = &[
     "title", "slug", "summary", "tags", "aliases", "related", "draft", "weight", "updated", "sources", "quiz", "tests",
+    "glossary",
 ];
 
 /// The whole of `site.toml`.
@@ -51,6 +52,10 @@ pub struct Config {
     pub citation_style: String,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub glossary: GlossaryConfig,
+    #[serde(default)]
+    pub map: MapConfig,
     /// Publish what symbolic links in content/ and static/ point to even outside the site root.
     #[serde(default)]
     pub allow_outside_symlinks: bool,
@@ -84,6 +89,37 @@ pub struct MarkdownConfig {
     /// What happens to HTML written inside Markdown.
     #[serde(default)]
     pub raw_html: RawHtml,
+}
+
+/// `[glossary]`: where terms are defined and which ones are never linked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryConfig {
+    /// Slug of the page whose `- **Term**: definition` list items are glossary entries.
+    #[serde(default = "default_glossary_page")]
+    pub page: String,
+    /// Terms (names or aliases, any case) never linked from other pages.
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+impl Default for GlossaryConfig {
+    fn default() -> Self {
+        GlossaryConfig { page: default_glossary_page(), skip: Vec::new() }
+    }
+}
+
+/// `[map]`: which kinds the concept map shows.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Kinds shown, one column each, in this order; empty: every kind a typed relation joins.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+}
+
+fn default_glossary_page() -> String {
+    "glossary".into()
 }
 
 /// `raw_html` in `[markdown]`.
@@ -346,6 +382,13 @@ impl Config {
                 let msg = format!("`{key}` must name a path inside the site root, found `{value}`");
                 out.push(Diagnostic::error(CONFIG_FILE, l, c, msg));
             }
+        }
+        for kind in self.map.kinds.iter().filter(|k| !self.kinds.contains_key(*k)) {
+            let (l, c) = locate_text(text, &format!("\"{kind}\""));
+            out.push(
+                Diagnostic::error(CONFIG_FILE, l, c, format!("`[map] kinds` names an unknown kind `{kind}`"))
+                    .with_help(did_you_mean(kind, self.kinds.keys().map(String::as_str))),
+            );
         }
         let mut folders: BTreeMap<&str, &str> = BTreeMap::new();
         for (name, kind) in &self.kinds {

@@ -33,7 +33,10 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     links.extend(assets::rendered(page));
     let cites = citations::CiteLinker::new(&site.citations, &path);
     let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
-    let content = markdown::render_cited(&page.text, page.body_start, &links, cites, site.config.markdown.raw_html);
+    let terms = r.glossary.for_page(site, i, &path);
+    let terms = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
+    let raw_html = site.config.markdown.raw_html;
+    let content = markdown::render_annotated(&page.text, page.body_start, &links, cites, terms, raw_html);
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())
@@ -95,6 +98,9 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
         "is_home": page.is_home(),
     }));
     ctx.insert("breadcrumbs", &crumbs);
+    if let Some(n) = crate::concept_map::neighbourhood_svg(site, &r.concepts, i, &path) {
+        ctx.insert("neighbourhood", &n);
+    }
     if let Some(quiz) = quiz::page_context(site, i, &path) {
         ctx.insert("quiz", &quiz);
     }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::concept_map::ConceptGraph;
 use crate::diagnostics::Diagnostic;
+use crate::glossary::Glossary;
 use crate::links::{relative, root_prefix};
 use crate::model::output::OutputFile;
 use crate::model::site::Site;
@@ -54,6 +56,10 @@ pub struct Renderer<'a> {
     tags: std::sync::OnceLock<BTreeMap<&'a str, Vec<usize>>>,
     /// Per page: (course page, position in it) for each course listing it as a module.
     pub courses: HashMap<usize, Vec<(usize, usize)>>,
+    /// Glossary terms, for entry anchors and term links in page bodies.
+    pub glossary: Glossary,
+    /// The concept graph, for each concept page's neighbourhood map.
+    pub concepts: ConceptGraph,
 }
 
 impl<'a> Renderer<'a> {
@@ -72,7 +78,8 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        Renderer { site, tera, kind_counts, tags: Default::default(), courses }
+        let (glossary, concepts) = (Glossary::new(site), ConceptGraph::new(site));
+        Renderer { site, tera, kind_counts, tags: Default::default(), courses, glossary, concepts }
     }
 
     /// Pages per tag, in tag order.
@@ -146,6 +153,7 @@ impl<'a> Renderer<'a> {
                 "progress": relative(out_path, &site.link_path("quiz/progress.html")),
                 "tags": relative(out_path, &site.link_path("tags/index.html")),
                 "references": relative(out_path, crate::citations::REFERENCES_PAGE),
+                "map": (!self.concepts.is_empty()).then(|| relative(out_path, crate::concept_map::MAP_PAGE)),
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());

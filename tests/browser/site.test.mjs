@@ -28,7 +28,8 @@ after(async () => {
 /** Internal links and element ids of the current page. */
 async function linksAndIds(page) {
   return page.evaluate(() => ({
-    links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+    // SVG links (concept maps) have no string `href` property: resolve their attribute.
+    links: [...document.querySelectorAll("a[href]")].map((a) => new URL(a.getAttribute("href"), document.baseURI).href),
     ids: [...document.querySelectorAll("[id]")].map((e) => e.id),
   }));
 }

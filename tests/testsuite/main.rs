@@ -9,6 +9,7 @@ mod course;
 mod diagnostics;
 mod harness;
 mod images;
+mod knowledge;
 mod originality;
 mod quiz;
 mod quiz_lint;
