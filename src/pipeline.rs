@@ -253,6 +253,9 @@ pub fn render_all(
     Ok(Rendered { site, tera, files, diagnostics: diags, search })
 }
 
+/// The files `on_files` kept with the warnings of the static files, or the render errors.
+type Streamed = Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// Renders every job a chunk at a time and hands each chunk to `on_files` as it is done; then
 /// the question bank and the static files. Returns the files `on_files` kept with the warnings
 /// about static files replacing generated pages, or the render errors.
@@ -261,7 +264,7 @@ fn stream_pages(
     tera: &tera::Tera,
     assets: std::collections::BTreeMap<String, Vec<u8>>,
     on_files: &mut impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
-) -> Result<Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>>, Error> {
+) -> Result<Streamed, Error> {
     let mut statics = output::StaticMerge::new(assets);
     let mut kept = Vec::new();
     let mut pass_on = |mut files: Vec<OutputFile>| -> Result<(), Error> {
