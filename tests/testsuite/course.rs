@@ -27,8 +27,11 @@ fn read_entry(z: &mut zip::ZipArchive<std::fs::File>, name: &str) -> String {
     s
 }
 
-/// Element name -> attributes, for every element of an XML document, in document order.
-fn elements(xml: &str) -> Vec<(String, Vec<(String, String)>, String)> {
+/// An XML element: its name, attributes and the text directly after its start tag.
+type Element = (String, Vec<(String, String)>, String);
+
+/// Every element of an XML document, in document order.
+fn elements(xml: &str) -> Vec<Element> {
     let mut r = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
     loop {
@@ -223,7 +226,10 @@ fn epub_has_modules_in_order_an_answer_key_and_no_scripts() {
     let pos = |f: &str| spine.iter().position(|s| s == f).unwrap_or_else(|| panic!("{f} not in {spine:?}"));
     assert!(pos("my-course.xhtml") < pos("getting-started.xhtml"));
     assert!(pos("getting-started.xhtml") < pos("writing-questions.xhtml"));
-    assert!(pos("writing-questions.xhtml") < pos("glossary-term-distractor.xhtml"), "the glossary comes after the modules");
+    assert!(
+        pos("writing-questions.xhtml") < pos("glossary-term-distractor.xhtml"),
+        "the glossary comes after the modules"
+    );
     assert!(pos("glossary-term-distractor.xhtml") < pos("answers.xhtml"));
     let key = read_entry(&mut z, "OEBPS/answers.xhtml");
     assert!(key.contains("Answer key") && key.contains("True"), "{key}");
