@@ -110,7 +110,7 @@ mod tests {
         write_zip(&target, &files, &["mimetype"]).unwrap();
         let mut z = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
         let first = z.by_index(0).unwrap();
-        assert_eq!(first.name(), "mimetype");
+        assert_eq!(first.name().unwrap(), "mimetype");
         assert_eq!(first.compression(), CompressionMethod::Stored);
     }
 }

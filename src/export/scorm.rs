@@ -82,7 +82,8 @@ fn launch_page(site: &Site, m: usize, version: Version, pass_mark: u8) -> String
          <script src=\"runtime.js\"></script>\n</body>\n</html>\n",
         lang = esc(&site.config.language),
         title = esc(&page.title),
-        src = esc(&page.out_path),
+        // tera's escaping writes `/` as `&#x2F;`; a path only needs `&` and `"` escaped.
+        src = page.out_path.replace('&', "&amp;").replace('"', "&quot;"),
     )
 }
 
