@@ -19,6 +19,10 @@ pub use svg::{map_svg, neighbourhood_svg};
 /// Output file of the concept map page.
 pub const MAP_PAGE: &str = "map.html";
 
+/// Above this many concepts the map page draws no SVG (it would be tens of thousands of
+/// pixels tall): it keeps the text list, and each concept page its neighbourhood map.
+pub const MAX_DRAWN: usize = 400;
+
 /// Name of the untyped relation from `related:` lists.
 pub const RELATED: &str = "related";
 
@@ -43,6 +47,9 @@ pub struct ConceptGraph {
     pub relations: Vec<String>,
     pub edges: Vec<Edge>,
     node_of: HashMap<usize, usize>,
+    /// Per node: the indices of the edges touching it, in edge order (neighbourhoods of 10k
+    /// pages must not scan every edge).
+    touching: Vec<Vec<usize>>,
 }
 
 impl ConceptGraph {
@@ -55,8 +62,13 @@ impl ConceptGraph {
         let kind_pos = |i: usize| kinds.iter().position(|k| *k == site.pages[i].kind).unwrap_or(usize::MAX);
         nodes.sort_by(|&a, &b| (kind_pos(a), &site.pages[a].title, a).cmp(&(kind_pos(b), &site.pages[b].title, b)));
         let node_of: HashMap<usize, usize> = nodes.iter().enumerate().map(|(n, &p)| (p, n)).collect();
-        let mut g = ConceptGraph { kinds, nodes, relations: Vec::new(), edges: Vec::new(), node_of };
+        let touching = vec![Vec::new(); nodes.len()];
+        let mut g = ConceptGraph { kinds, nodes, relations: Vec::new(), edges: Vec::new(), node_of, touching };
         g.collect_edges(site);
+        for (k, e) in g.edges.iter().enumerate() {
+            g.touching[e.from].push(k);
+            g.touching[e.to].push(k);
+        }
         g
     }
 
@@ -105,6 +117,11 @@ impl ConceptGraph {
         self.node_of.get(&page).copied()
     }
 
+    /// The edges touching node `n`, in edge order.
+    pub fn edges_of(&self, n: usize) -> impl Iterator<Item = &Edge> {
+        self.touching[n].iter().map(|&k| &self.edges[k])
+    }
+
     /// Does the map have anything to show?
     pub fn is_empty(&self) -> bool {
         self.edges.is_empty()
@@ -151,7 +168,7 @@ pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
         path: MAP_PAGE.into(),
         title: "Concept map".into(),
         extra: serde_json::json!({
-            "svg": map_svg(site, &graph, from),
+            "svg": if graph.nodes.len() <= MAX_DRAWN { map_svg(site, &graph, from) } else { String::new() },
             "legend": legend,
             "relations": list,
             "kinds": kinds,
