@@ -4,7 +4,7 @@
 //! in Sugiyama-style layouts), which shortens and uncrosses edges. Rows are a fixed height and
 //! columns as wide as their longest (truncated) label, so labels never overlap.
 
-use super::ConceptGraph;
+use super::graph::ConceptGraph;
 use crate::model::site::Site;
 
 /// Height of one node's row.

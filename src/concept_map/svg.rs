@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::graph::{ConceptGraph, Edge, MAP_PAGE, RELATED};
 use super::layout::{layout, text_width, truncate, Layout, DOT, LABEL_CHARS, ROW};
-use super::{ConceptGraph, Edge, RELATED};
 use crate::links::relative;
 use crate::model::site::Site;
 
@@ -292,7 +292,7 @@ pub fn neighbourhood_svg(site: &Site, g: &ConceptGraph, page: usize, from: &str)
     }
     s.push_str("</g></svg>");
     let legend = legend_of(g, incoming.iter().chain(&outgoing).map(|&(r, _)| r));
-    Some(Neighbourhood { svg: s, legend, map_href: relative(from, super::MAP_PAGE) })
+    Some(Neighbourhood { svg: s, legend, map_href: relative(from, MAP_PAGE) })
 }
 
 /// One concept in the text list of relations.
