@@ -247,13 +247,8 @@ impl PageTerms<'_> {
     /// Gives each entry's list item its anchor id.
     fn anchor_entries<'e>(&self, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
         let ranged: Vec<(Event, Range<usize>)> = events.iter().map(|e| (e.clone(), 0..0)).collect();
-        let ids: HashSet<&str> = self
-            .glossary
-            .terms
-            .iter()
-            .filter(|t| t.source == self.page)
-            .filter_map(|t| t.anchor.as_deref())
-            .collect();
+        let ids: HashSet<&str> =
+            self.glossary.terms.iter().filter(|t| t.source == self.page).filter_map(|t| t.anchor.as_deref()).collect();
         let mut out = Vec::with_capacity(events.len());
         for (i, e) in events.into_iter().enumerate() {
             let id = matches!(e, Event::Start(Tag::Item))

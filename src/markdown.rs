@@ -258,7 +258,7 @@ fn needs_sanitizing(event: &Event) -> bool {
 /// through `links` (keyed by the link's byte offset in the file). HTML written in the Markdown
 /// is sanitised unless `raw_html` allows it; pages without any are left exactly as rendered.
 pub fn render(text: &str, body_start: usize, links: &HashMap<usize, Resolved>, raw_html: RawHtml) -> String {
-    render_cited(text, body_start, links, None, raw_html)
+    render_cited(text, body_start, links, None, None, raw_html)
 }
 
 /// Rewrites a body's events before they are rendered: the citations stage turns `[@key]` text
@@ -273,26 +273,13 @@ pub trait Splice {
     ) -> Vec<(Event<'e>, std::ops::Range<usize>)>;
 }
 
-/// Rewrites a body's events after its links are resolved, just before they are written: the
-/// glossary links terms and anchors its entries through it.
+/// Rewrites a body's events after links are resolved, before writing (glossary term links).
 pub trait Annotate {
-    /// `events` are what would be written; the result is written instead.
     fn annotate<'e>(&self, events: Vec<Event<'e>>) -> Vec<Event<'e>>;
 }
 
-/// [`render`], with the body's events rewritten by `cites` first (Pandoc citations).
+/// [`render`], events rewritten by `cites` first (citations) and `annotate` last (glossary).
 pub fn render_cited(
-    text: &str,
-    body_start: usize,
-    links: &HashMap<usize, Resolved>,
-    cites: Option<&dyn Splice>,
-    raw_html: RawHtml,
-) -> String {
-    render_annotated(text, body_start, links, cites, None, raw_html)
-}
-
-/// [`render_cited`], with the resolved events passed through `annotate` last (glossary links).
-pub fn render_annotated(
     text: &str,
     body_start: usize,
     links: &HashMap<usize, Resolved>,
@@ -389,9 +376,7 @@ fn render_unchecked(
         }
         i += 1;
     }
-    if let Some(a) = annotate {
-        out = a.annotate(out);
-    }
+    let out = if let Some(a) = annotate { a.annotate(out) } else { out };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     (html, risky)

@@ -4,7 +4,7 @@
 //! in Sugiyama-style layouts), which shortens and uncrosses edges. Rows are a fixed height and
 //! columns as wide as their longest (truncated) label, so labels never overlap.
 
-use super::ConceptGraph;
+use super::graph::ConceptGraph;
 use crate::model::site::Site;
 
 /// Height of one node's row.
@@ -68,7 +68,7 @@ pub fn text_width(chars: usize) -> f64 {
 }
 
 /// The group of page `p` in its kind's column: (sort key, caption); no caption without `group_by`.
-fn group_of(site: &Site, p: usize) -> (usize, String) {
+fn group_of(site: &Site, p: usize) -> GroupKey {
     let page = &site.pages[p];
     let Some(kind) = site.config.kind(&page.kind) else { return (0, String::new()) };
     let Some(by) = &kind.group_by else { return (0, String::new()) };
@@ -90,11 +90,13 @@ fn group_of(site: &Site, p: usize) -> (usize, String) {
 
 /// Per column, per group: (caption, nodes in order).
 type Groups = Vec<Vec<(String, Vec<usize>)>>;
+/// A group's sort key and caption (see [`group_of`]).
+type GroupKey = (usize, String);
 
 /// Nodes sorted into columns and groups, each group in title order (the graph's node order).
 fn initial_groups(site: &Site, g: &ConceptGraph) -> Groups {
     let mut cols: Groups = vec![Vec::new(); g.kinds.len()];
-    let mut keyed: Vec<Vec<((usize, String), Vec<usize>)>> = vec![Vec::new(); g.kinds.len()];
+    let mut keyed: Vec<Vec<(GroupKey, Vec<usize>)>> = vec![Vec::new(); g.kinds.len()];
     for (n, &p) in g.nodes.iter().enumerate() {
         let Some(c) = g.kinds.iter().position(|k| *k == site.pages[p].kind) else { continue };
         let key = group_of(site, p);
@@ -133,8 +135,7 @@ fn sweep(cols: &mut Groups, neighbours: &[Vec<usize>], column_of: &[usize], titl
         let pos = positions(cols, column_of.len());
         for (_, nodes) in cols[c].iter_mut() {
             let bary = |v: usize| -> f64 {
-                let others: Vec<f64> =
-                    neighbours[v].iter().filter(|&&m| column_of[m] != c).map(|&m| pos[m]).collect();
+                let others: Vec<f64> = neighbours[v].iter().filter(|&&m| column_of[m] != c).map(|&m| pos[m]).collect();
                 if others.is_empty() {
                     pos[v]
                 } else {
@@ -142,9 +143,7 @@ fn sweep(cols: &mut Groups, neighbours: &[Vec<usize>], column_of: &[usize], titl
                 }
             };
             let mut keyed: Vec<(f64, usize)> = nodes.iter().map(|&v| (bary(v), v)).collect();
-            keyed.sort_by(|a, b| {
-                a.0.total_cmp(&b.0).then_with(|| titles[a.1].cmp(titles[b.1])).then(a.1.cmp(&b.1))
-            });
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| titles[a.1].cmp(titles[b.1])).then(a.1.cmp(&b.1)));
             *nodes = keyed.into_iter().map(|(_, v)| v).collect();
         }
     }

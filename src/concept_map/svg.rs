@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::graph::{ConceptGraph, Edge, MAP_PAGE, RELATED};
 use super::layout::{layout, text_width, truncate, Layout, DOT, LABEL_CHARS, ROW};
-use super::{ConceptGraph, Edge, RELATED};
 use crate::links::relative;
 use crate::model::site::Site;
 
@@ -60,7 +60,8 @@ fn markers(g: &ConceptGraph, prefix: &str) -> String {
 
 /// One edge's `<path>`, with an arrowhead unless the relation is `related`.
 fn edge_path(g: &ConceptGraph, prefix: &str, r: usize, d: &str) -> String {
-    let marker = if g.relations[r] == RELATED { String::new() } else { format!(r#" marker-end="url(#{prefix}-arrow-{r})""#) };
+    let marker =
+        if g.relations[r] == RELATED { String::new() } else { format!(r#" marker-end="url(#{prefix}-arrow-{r})""#) };
     format!(r#"<path class="{}" d="{d}"{marker}/>"#, rel_class(g, r))
 }
 
@@ -134,7 +135,8 @@ pub fn map_svg(site: &Site, g: &ConceptGraph, from: &str) -> String {
     }
     s.push_str(r#"</g><g class="cm-captions" aria-hidden="true">"#);
     for c in &l.columns {
-        let _ = write!(s, r#"<text class="cm-kind" x="{}" y="28">{}</text>"#, num(c.x), esc(&site.kind_plural(&c.kind)));
+        let _ =
+            write!(s, r#"<text class="cm-kind" x="{}" y="28">{}</text>"#, num(c.x), esc(&site.kind_plural(&c.kind)));
         for (label, y) in &c.groups {
             let _ = write!(s, r#"<text class="cm-group" x="{}" y="{}">{}</text>"#, num(c.x), num(*y), esc(label));
         }
@@ -197,7 +199,7 @@ pub fn neighbourhood_svg(site: &Site, g: &ConceptGraph, page: usize, from: &str)
     let title = |m: usize| site.pages[g.nodes[m]].title.as_str();
     let mut incoming: Vec<(usize, usize)> = Vec::new();
     let mut outgoing: Vec<(usize, usize)> = Vec::new();
-    for e in &g.edges {
+    for e in g.edges_of(n) {
         let related = g.relations[e.relation] == RELATED;
         if e.to == n && !related {
             incoming.push((e.relation, e.from));
@@ -245,10 +247,15 @@ pub fn neighbourhood_svg(site: &Site, g: &ConceptGraph, page: usize, from: &str)
     }
     s.push_str(r#"</g><g class="cm-captions" aria-hidden="true">"#);
     if !incoming.is_empty() {
-        let _ = write!(s, r#"<text class="cm-group" x="{}" y="18" text-anchor="end">Relate to this page</text>"#, num(NB_LEFT_DOT + 5.0));
+        let _ = write!(
+            s,
+            r#"<text class="cm-group" x="{}" y="18" text-anchor="end">Relate to this page</text>"#,
+            num(NB_LEFT_DOT + 5.0)
+        );
     }
     if !outgoing.is_empty() {
-        let _ = write!(s, r#"<text class="cm-group" x="{}" y="18">This page relates to</text>"#, num(NB_RIGHT_DOT - 5.0));
+        let _ =
+            write!(s, r#"<text class="cm-group" x="{}" y="18">This page relates to</text>"#, num(NB_RIGHT_DOT - 5.0));
     }
     let _ = write!(
         s,
@@ -267,17 +274,25 @@ pub fn neighbourhood_svg(site: &Site, g: &ConceptGraph, page: usize, from: &str)
     for (i, &(r, m)) in incoming.iter().enumerate() {
         let y = side_y(i, incoming.len());
         let name = label(m, format!("{} this page", g.verb(r)));
-        s.push_str(&node_link(site, g.nodes[m], from, (NB_LEFT_DOT, y), LabelAt(NB_LEFT_DOT - 10.0, "end", NB_LABEL), &name));
+        s.push_str(&node_link(
+            site,
+            g.nodes[m],
+            from,
+            (NB_LEFT_DOT, y),
+            LabelAt(NB_LEFT_DOT - 10.0, "end", NB_LABEL),
+            &name,
+        ));
     }
     for (i, &(r, m)) in outgoing.iter().enumerate() {
         let y = side_y(i, outgoing.len());
         let at_right = LabelAt(NB_RIGHT_DOT + 10.0, "start", NB_LABEL);
-        let verb = if g.relations[r] == RELATED { "is related".into() } else { format!("is what this page {}", g.verb(r)) };
+        let verb =
+            if g.relations[r] == RELATED { "is related".into() } else { format!("is what this page {}", g.verb(r)) };
         s.push_str(&node_link(site, g.nodes[m], from, (NB_RIGHT_DOT, y), at_right, &label(m, verb)));
     }
     s.push_str("</g></svg>");
     let legend = legend_of(g, incoming.iter().chain(&outgoing).map(|&(r, _)| r));
-    Some(Neighbourhood { svg: s, legend, map_href: relative(from, super::MAP_PAGE) })
+    Some(Neighbourhood { svg: s, legend, map_href: relative(from, MAP_PAGE) })
 }
 
 /// One concept in the text list of relations.
@@ -314,7 +329,8 @@ pub fn relation_list(site: &Site, g: &ConceptGraph, from: &str) -> Vec<ListedCon
     for (n, &p) in g.nodes.iter().enumerate() {
         let mut relations = Vec::new();
         for r in 0..g.relations.len() {
-            let mut targets: Vec<usize> = g.edges.iter().filter(|e| e.from == n && e.relation == r).map(|e| e.to).collect();
+            let mut targets: Vec<usize> =
+                g.edges_of(n).filter(|e| e.from == n && e.relation == r).map(|e| e.to).collect();
             if targets.is_empty() {
                 continue;
             }

@@ -28,11 +28,8 @@ fn nodes_are_the_pages_of_related_kinds_and_edges_their_relations() {
     assert_eq!(g.kinds, ["factor", "technique"], "kinds a typed relation joins, in site.toml order");
     let titles: Vec<&str> = g.nodes.iter().map(|&p| s.pages[p].title.as_str()).collect();
     assert_eq!(titles, ["Empathy", "Hope", "Warmth", "Goal setting", "Reflective listening"]);
-    let edges: Vec<(&str, &str, String)> = g
-        .edges
-        .iter()
-        .map(|e| (titles[e.from], titles[e.to], g.verb(e.relation)))
-        .collect();
+    let edges: Vec<(&str, &str, String)> =
+        g.edges.iter().map(|e| (titles[e.from], titles[e.to], g.verb(e.relation))).collect();
     assert_eq!(
         edges,
         [

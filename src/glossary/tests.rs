@@ -39,7 +39,7 @@ fn html(site: &Site, slug: &str) -> String {
     let terms = g.for_page(site, i, &p.out_path);
     let links = site.graph.rendered_links(&site.pages, i);
     let annotate = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
-    markdown::render_annotated(&p.text, p.body_start, &links, None, annotate, RawHtml::Sanitize)
+    markdown::render_cited(&p.text, p.body_start, &links, None, annotate, RawHtml::Sanitize)
 }
 
 const GLOSSARY: &str = "---\ntitle: Glossary\n---\nIntro about the bond.\n\n\
@@ -88,7 +88,11 @@ fn the_first_use_of_each_term_links_case_insensitively_on_word_boundaries() {
     let out = html(&s, "x");
     assert_eq!(
         term_links(&out),
-        ["../glossary.html#term-hope", "../glossary.html#term-bond", "../glossary.html#term-working-alliance-inventory-wai"],
+        [
+            "../glossary.html#term-hope",
+            "../glossary.html#term-bond",
+            "../glossary.html#term-working-alliance-inventory-wai"
+        ],
         "{out}"
     );
     assert!(out.contains(r#"<a class="glossary-term" href="../glossary.html#term-hope">HOPE</a> and hope"#), "{out}");
@@ -153,6 +157,9 @@ fn pages_of_a_glossary_kind_are_terms_with_their_aliases() {
 
 #[test]
 fn spellings_cover_abbreviations() {
-    assert_eq!(spellings_of("Working Alliance Inventory (WAI)"), ["working alliance inventory (wai)", "working alliance inventory", "wai"]);
+    assert_eq!(
+        spellings_of("Working Alliance Inventory (WAI)"),
+        ["working alliance inventory (wai)", "working alliance inventory", "wai"]
+    );
     assert_eq!(spellings_of("Bond"), ["bond"]);
 }

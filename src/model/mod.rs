@@ -8,6 +8,7 @@ pub mod citations;
 pub mod config;
 pub mod doc;
 pub mod graph;
+pub mod knowledge;
 pub mod output;
 pub mod page;
 pub mod quiz;

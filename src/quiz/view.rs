@@ -41,7 +41,9 @@ impl Linker<'_> {
             md.links.iter().map(|l| (l.offset, self.resolved(l.page, l.anchor.as_deref()))).collect();
         let cites = crate::citations::CiteLinker::new(&self.site.citations, self.out_path);
         let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
-        markdown::render_cited(&md.source, 0, &links, cites, self.site.config.markdown.raw_html).trim_end().to_string()
+        markdown::render_cited(&md.source, 0, &links, cites, None, self.site.config.markdown.raw_html)
+            .trim_end()
+            .to_string()
     }
 
     /// HTML of a short Markdown field without its wrapping paragraph (for legends and list items).

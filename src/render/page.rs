@@ -36,7 +36,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let terms = r.glossary.for_page(site, i, &path);
     let terms = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
     let raw_html = site.config.markdown.raw_html;
-    let content = markdown::render_annotated(&page.text, page.body_start, &links, cites, terms, raw_html);
+    let content = markdown::render_cited(&page.text, page.body_start, &links, cites, terms, raw_html);
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())

@@ -118,12 +118,16 @@ test("glossary: the first use of a term links to its entry, which previews its d
   await page.close();
 });
 
-test("axe finds nothing serious or critical with a preview open", { skip: skipReason }, async () => {
-  const { page } = await open("factors/empathy.html");
-  await page.locator(".content a.glossary-term").first().focus();
-  await page.locator(card).waitFor({ state: "visible" });
-  assert.deepEqual(await axe(page), []);
-  await page.close();
+test("axe finds nothing serious or critical with a preview open, light and dark", { skip: skipReason }, async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    const { page } = await open("factors/empathy.html");
+    await page.emulateMedia({ colorScheme });
+    await page.locator(".content a.glossary-term").first().focus();
+    await page.locator(card).waitFor({ state: "visible" });
+    assert.deepEqual(await axe(page), [], colorScheme);
+    await page.screenshot({ path: path.join(artefacts, `knowledge-preview-focus-${colorScheme}.png`) });
+    await page.close();
+  }
   const map = await open("map.html");
   await map.page.locator("svg.concept-map a").first().focus();
   await map.page.locator(card).waitFor({ state: "visible" });

@@ -41,8 +41,14 @@ fn glossary_entries_are_anchored_and_first_uses_link_to_them() {
 fn preview_data_ships_as_scripts_keyed_by_link_target() {
     let mut site = knowledge_site();
     site.build().ok();
-    site.check_file("assets/previews/index.js", &["RapportPreviews.index(", r#""factors":{"file":"f-factors","parts":1}"#]);
-    site.check_file("assets/previews/f-factors-0.js", &[r#""factors/bond.html":["Bond","Factor","Trust.","The bond grows"#]);
+    site.check_file(
+        "assets/previews/index.js",
+        &["RapportPreviews.index(", r#""factors":{"file":"f-factors","parts":1}"#],
+    );
+    site.check_file(
+        "assets/previews/f-factors-0.js",
+        &[r#""factors/bond.html":["Bond","Factor","Trust.","The bond grows"#],
+    );
     site.check_file(
         "assets/previews/_root-0.js",
         &[r#""glossary.html#term-bond":["Bond","Glossary","the trust between client and therapist.",""]"#],
@@ -64,7 +70,10 @@ fn the_concept_map_links_every_node_to_a_built_page() {
     }
     assert!(map.contains("builds"), "{map}");
     site.check_file("index.html", &[r#"<a href="map.html">concept map</a>"#]);
-    site.check_file("factors/bond.html", &[r#"<figure class="neighbourhood-map">"#, r#"href="../techniques/listening.html""#]);
+    site.check_file(
+        "factors/bond.html",
+        &[r#"<figure class="neighbourhood-map">"#, r#"href="../techniques/listening.html""#],
+    );
     // A second build writes the same map, byte for byte.
     site.build().ok();
     assert_eq!(site.output_file("map.html"), map);
@@ -80,7 +89,7 @@ fn a_site_without_typed_relations_gets_no_map() {
 
 #[test]
 fn map_kinds_and_the_glossary_key_are_checked() {
-    let mut site = knowledge_site().file("site.toml", &format!("{CONFIG}[map]\nkinds = [\"facter\"]\n"));
+    let mut site = knowledge_site().file("site.toml", format!("{CONFIG}[map]\nkinds = [\"facter\"]\n"));
     site.check().expect_code(2).stderr_has("error: `[map] kinds` names an unknown kind `facter`").stderr_has("factor");
     let mut site = knowledge_site().file("content/factors/hope.md", "---\ntitle: Hope\nglossary: no\n---\nx\n");
     site.check().expect_code(1).stderr_has("factors/hope.md:3:");
