@@ -70,20 +70,41 @@ fn first_paragraph(site: &Site, i: usize) -> String {
     excerpt(&text.split_whitespace().collect::<Vec<_>>().join(" "), EXCERPT)
 }
 
-/// Every preview, keyed by root-relative link target (pages, then glossary entries).
-pub fn previews(site: &Site, glossary: &Glossary) -> BTreeMap<String, Preview> {
+/// Where a preview comes from: a page, or a glossary entry with an anchor.
+#[derive(Clone, Copy)]
+enum Source {
+    Page(usize),
+    Term(usize),
+}
+
+/// Every preview's key (its root-relative link target) and source; no page body is read.
+fn sources<'a>(site: &'a Site, glossary: &'a Glossary) -> BTreeMap<&'a str, Source> {
     let mut out = BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
-        let mut first = first_paragraph(site, i);
-        if first == p.summary {
-            first.clear();
-        }
-        out.insert(p.href.clone(), [p.title.clone(), site.kind_label(&p.kind), p.summary.clone(), first]);
+        out.insert(p.href.as_str(), Source::Page(i));
     }
-    for t in glossary.terms.iter().filter(|t| t.anchor.is_some()) {
-        out.insert(t.href.clone(), [t.name.clone(), "Glossary".into(), t.definition.clone(), String::new()]);
+    for (k, t) in glossary.terms.iter().enumerate().filter(|(_, t)| t.anchor.is_some()) {
+        out.insert(t.href.as_str(), Source::Term(k));
     }
     out
+}
+
+/// The preview of one source.
+fn preview(site: &Site, glossary: &Glossary, source: Source) -> Preview {
+    match source {
+        Source::Page(i) => {
+            let p = &site.pages[i];
+            let mut first = first_paragraph(site, i);
+            if first == p.summary {
+                first.clear();
+            }
+            [p.title.clone(), site.kind_label(&p.kind), p.summary.clone(), first]
+        }
+        Source::Term(k) => {
+            let t = &glossary.terms[k];
+            [t.name.clone(), "Glossary".into(), t.definition.clone(), String::new()]
+        }
+    }
 }
 
 /// A folder's chunk files: their name stem and how many parts.
@@ -93,37 +114,76 @@ struct FolderChunks {
     parts: u32,
 }
 
-/// The index and chunk scripts under [`DIR`].
-pub fn output_files(site: &Site, glossary: &Glossary) -> Vec<OutputFile> {
-    let all = previews(site, glossary);
-    let mut by_folder: BTreeMap<&str, Vec<(&String, &Preview)>> = BTreeMap::new();
-    for (k, v) in &all {
-        by_folder.entry(folder_of(k)).or_default().push((k, v));
+/// The keys of each folder, and its chunk layout.
+fn layout<'a>(all: &BTreeMap<&'a str, Source>) -> BTreeMap<&'a str, (FolderChunks, Vec<&'a str>)> {
+    let mut by_folder: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for k in all.keys() {
+        by_folder.entry(folder_of(k)).or_default().push(k);
     }
-    let mut index: BTreeMap<&str, FolderChunks> = BTreeMap::new();
+    by_folder
+        .into_iter()
+        .map(|(folder, keys)| {
+            let parts = keys.len().div_ceil(CHUNK).max(1) as u32;
+            let file = if folder.is_empty() { "_root".to_string() } else { format!("f-{}", slugify(folder)) };
+            (folder, (FolderChunks { file, parts }, keys))
+        })
+        .collect()
+}
+
+/// The chunk files `wanted` picks (by folder and part), and the index when `with_index`.
+fn chunk_files(
+    site: &Site,
+    glossary: &Glossary,
+    wanted: impl Fn(&str, u32) -> bool,
+    with_index: bool,
+) -> Vec<OutputFile> {
+    let all = sources(site, glossary);
+    let folders = layout(&all);
     let mut files = Vec::new();
-    for (folder, entries) in by_folder {
-        let parts = entries.len().div_ceil(CHUNK).max(1) as u32;
-        let stem = if folder.is_empty() { "_root".to_string() } else { format!("f-{}", slugify(folder)) };
-        let mut chunks: Vec<BTreeMap<&str, &Preview>> = (0..parts).map(|_| BTreeMap::new()).collect();
-        for (k, v) in entries {
-            chunks[(fnv1a(k) % parts) as usize].insert(k, v);
-        }
-        for (n, chunk) in chunks.iter().enumerate() {
-            let json = serde_json::to_string(chunk).unwrap_or_else(|_| "{}".into());
+    for (folder, (chunks, keys)) in &folders {
+        for n in (0..chunks.parts).filter(|&n| wanted(folder, n)) {
+            let chunk: BTreeMap<&str, Preview> = keys
+                .iter()
+                .filter(|k| fnv1a(k) % chunks.parts == n)
+                .map(|k| (*k, preview(site, glossary, all[k])))
+                .collect();
+            let json = serde_json::to_string(&chunk).unwrap_or_else(|_| "{}".into());
             files.push(OutputFile {
-                path: format!("{DIR}/{stem}-{n}.js"),
+                path: format!("{DIR}/{}-{n}.js", chunks.file),
                 bytes: format!("window.RapportPreviews&&RapportPreviews.add({json});\n").into_bytes(),
             });
         }
-        index.insert(folder, FolderChunks { file: stem, parts });
     }
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
-    files.push(OutputFile {
-        path: format!("{DIR}/index.js"),
-        bytes: format!("window.RapportPreviews&&RapportPreviews.index({json});\n").into_bytes(),
-    });
+    if with_index {
+        let index: BTreeMap<&str, &FolderChunks> = folders.iter().map(|(f, (c, _))| (*f, c)).collect();
+        let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+        files.push(OutputFile {
+            path: format!("{DIR}/index.js"),
+            bytes: format!("window.RapportPreviews&&RapportPreviews.index({json});\n").into_bytes(),
+        });
+    }
     files
+}
+
+/// The index and every chunk script under [`DIR`].
+pub fn output_files(site: &Site, glossary: &Glossary) -> Vec<OutputFile> {
+    chunk_files(site, glossary, |_, _| true, true)
+}
+
+/// The chunk scripts holding the previews of `pages`: what serve rewrites after editing them in
+/// place (the set of pages, so every chunk's name and the index, is unchanged).
+pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Vec<OutputFile> {
+    let all = sources(site, glossary);
+    let folders = layout(&all);
+    let wanted: std::collections::BTreeSet<(&str, u32)> = pages
+        .iter()
+        .map(|&i| site.pages[i].href.as_str())
+        .filter_map(|href| {
+            let folder = folder_of(href);
+            folders.get(folder).map(|(c, _)| (folder, fnv1a(href) % c.parts))
+        })
+        .collect();
+    chunk_files(site, glossary, |f, n| wanted.contains(&(f, n)), false)
 }
 
 #[cfg(test)]

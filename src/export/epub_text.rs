@@ -37,7 +37,7 @@ pub fn page_html(site: &Site, i: usize) -> String {
     links.extend(assets::rendered(page));
     let cites = citations::CiteLinker::new(&site.citations, &page.out_path);
     let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
-    markdown::render_cited(&page.text, page.body_start, &links, cites, site.config.markdown.raw_html)
+    markdown::render_cited(&page.text, page.body_start, &links, cites, None, site.config.markdown.raw_html)
 }
 
 /// Rewrites `html` (written for the output file `from`) for the book: links to files in the book

@@ -17,10 +17,12 @@ use crate::content;
 use crate::content::discover::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::glossary::{self, Glossary};
 use crate::model::output::OutputFile;
 use crate::model::page::Page;
 use crate::model::site::Site;
 use crate::pipeline::{self, BuildOptions, Rendered, Stopwatch};
+use crate::previews;
 use crate::quiz;
 use crate::render::{self, Job};
 use crate::search;
@@ -96,6 +98,20 @@ impl State {
         result
     }
 
+    /// Does the batch touch a glossary source: the glossary page or a page of the glossary kind?
+    fn edits_glossary(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let config = &self.site.config;
+        let page = self.site.page_by_slug(&config.glossary.page).map(|g| &self.site.pages[g].rel);
+        changed.iter().any(|rel| Some(rel) == page || config.kind_for(rel) == glossary::KIND)
+    }
+
+    /// The preview scripts holding the edited pages (their first paragraphs may have changed).
+    fn previews_of(&self, changed: &BTreeSet<PathBuf>) -> Vec<OutputFile> {
+        let pages: Vec<usize> =
+            changed.iter().filter_map(|rel| self.site.pages.iter().position(|p| &p.rel == rel)).collect();
+        previews::files_of_pages(&self.site, &Glossary::new(&self.site), &pages)
+    }
+
     /// Loads, renders and writes everything; files the site no longer produces are removed.
     fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
@@ -114,13 +130,20 @@ impl State {
 
     /// Content edits only: the cheapest correct rebuild (in place, or a relink of the changed pages).
     fn apply_content(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
+        // Glossary entries link terms on every page: a change to one re-renders everything.
+        if self.edits_glossary(&changes.content) {
+            return self.rebuild_all();
+        }
         let started = Instant::now();
         if let Some(InPlace { jobs, warnings, questions_changed }) = self.try_in_place(&changes.content)? {
             // The question bank script is written from every question: only when they changed.
             let files = if questions_changed {
                 pipeline::render_pages(&self.site, &self.tera, &jobs)
             } else {
-                render::render_jobs(&self.site, &self.tera, &jobs)
+                render::render_jobs(&self.site, &self.tera, &jobs).map(|mut files| {
+                    files.extend(self.previews_of(&changes.content));
+                    files
+                })
             };
             let files = files.map_err(|ds| Error::Content(ds.into()))?;
             let rendered = files.len();

@@ -194,3 +194,80 @@ fn body_edits_rerender_only_the_page_and_its_links_and_match_a_fresh_build() {
     let found = ds.sorted().into_iter().any(|d| d.is_error() && d.message.contains("why-it-matters"));
     assert!(found, "{}", ds.render());
 }
+
+/// Serve's output under `out` differs from a fresh build of `root` in no file.
+fn assert_equals_fresh_build(root: &Path, out: &Path) {
+    let fresh = root.join("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    pipeline::build(&BuildOptions { output: Some(fresh.clone()), ..BuildOptions::at(root) }).unwrap();
+    let (served, built) = (output_files(out), output_files(&fresh));
+    assert_eq!(served.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>());
+    let differing: Vec<&String> = served.keys().filter(|k| served[*k] != built[*k]).collect();
+    assert!(differing.is_empty(), "files that differ from a fresh build: {differing:?}");
+}
+
+/// Writes `text` to `rel` under `root` and applies it as serve would; returns whether it was full.
+fn save(state: &mut State, root: &Path, rel: &str, text: &str) -> bool {
+    std::fs::write(root.join(rel), text).unwrap();
+    let mut changes = Changes::default();
+    changes.add(root, Path::new(rel));
+    let full = state.apply(&changes).unwrap().full;
+    state.refresh_search(&changes.content).unwrap();
+    full
+}
+
+/// A new first paragraph changes the page's link preview; a new glossary entry links its term
+/// on every page that uses it: serve writes both as a fresh build would.
+#[test]
+fn preview_and_glossary_edits_match_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_named_fixture("quiz-site", root);
+    let glossary = "---\ntitle: Glossary\n---\n- **Bond**: trust and liking between client and therapist.\n";
+    std::fs::write(root.join("content/glossary.md"), glossary).unwrap();
+    let out = root.join("out");
+    let (mut state, _) = State::new(BuildOptions::at(root), out.clone()).unwrap();
+
+    let rel = "content/factors/hope.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let text = text.replace("Expecting that therapy can help.", "Zebra-striped expectations come first.\n\nExpecting.");
+    assert!(!save(&mut state, root, rel, &text), "a body edit is applied in place");
+    assert_equals_fresh_build(root, &out);
+
+    let glossary = format!("{glossary}- **Expectations**: what a client believes therapy will bring.\n");
+    save(&mut state, root, "content/glossary.md", &glossary);
+    let hope = std::fs::read_to_string(out.join("factors/hope.html")).unwrap();
+    assert!(hope.contains("glossary.html#term-expectations"), "the new term is linked on hope's page");
+    assert_equals_fresh_build(root, &out);
+}
+
+/// A page's new title reaches the search text of pages that show it through `[[link]]`:
+/// serve's index answers as a fresh build's does (issue 19.15).
+#[test]
+fn a_new_title_reaches_the_search_text_of_linking_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_named_fixture("quiz-site", root);
+    let empathy = root.join("content/factors/empathy.md");
+    let text = std::fs::read_to_string(&empathy).unwrap();
+    std::fs::write(&empathy, format!("{text}\nIt grows with [[bond]].\n")).unwrap();
+    let out = root.join("out");
+    let (mut state, _) = State::new(BuildOptions::at(root), out.clone()).unwrap();
+    let rel = "content/factors/bond.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let renamed = text.replacen("title: ", "title: Quokkabond ", 1);
+    assert_ne!(text, renamed);
+    save(&mut state, root, rel, &renamed);
+
+    let find = |dir: &Path| {
+        let req = search::SearchRequest { query: "quokkabond".into(), limit: 20, kind: None, json: false };
+        let mut urls: Vec<String> = search::search_site(dir, &req).unwrap().0.into_iter().map(|h| h.url).collect();
+        urls.sort();
+        urls
+    };
+    let fresh = root.join("fresh");
+    pipeline::build(&BuildOptions { output: Some(fresh.clone()), ..BuildOptions::at(root) }).unwrap();
+    let (served, built) = (find(&out), find(&fresh));
+    assert!(built.iter().any(|u| !u.starts_with("factors/bond.html")), "a linking page shows the title: {built:?}");
+    assert_eq!(served, built);
+}
