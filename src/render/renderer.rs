@@ -20,13 +20,17 @@ pub struct PageRef {
     pub summary: String,
     pub kind: String,
     pub kind_label: String,
+    pub slug: String,
 }
 
 #[derive(Serialize)]
 pub struct NavItem {
     label: String,
     href: String,
+    /// The page shown is of this kind.
     current: bool,
+    /// The page shown is this kind's index.
+    here: bool,
 }
 
 #[derive(Serialize)]
@@ -34,6 +38,11 @@ pub struct TagRef {
     pub name: String,
     pub href: String,
     pub count: usize,
+}
+
+/// Pages that list modules in order (courses), in site order.
+fn courses_of(site: &Site) -> Vec<usize> {
+    (0..site.pages.len()).filter(|&i| site.graph.relations[i].iter().any(|rel| rel.ordered && !rel.targets.is_empty())).collect()
 }
 
 /// Where the kind index, tag pages and other generated pages live.
@@ -52,6 +61,21 @@ pub struct Renderer<'a> {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Per page: (course page, position in it) for each course listing it as a module.
     pub courses: HashMap<usize, Vec<(usize, usize)>>,
+    /// Course pages in weight and title order, for the sidebar's outlines.
+    pub course_pages: Vec<usize>,
+    /// Pages of each kind small enough to list in the sidebar, in weight and title order.
+    pub kind_members: HashMap<&'a str, Vec<usize>>,
+}
+
+/// A kind with more pages than this is only linked from the sidebar, not listed in it.
+const SIDEBAR_KIND_LIMIT: usize = 60;
+
+/// A link in the sidebar's list of the current section's pages.
+#[derive(Serialize)]
+struct SidebarItem {
+    title: String,
+    href: String,
+    current: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -76,7 +100,15 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        Renderer { site, tera, kind_counts, tags, courses }
+        let mut r = Renderer { site, tera, kind_counts, tags, courses, course_pages: Vec::new(), kind_members: HashMap::new() };
+        r.course_pages = r.sorted(courses_of(site));
+        for (&kind, &count) in &r.kind_counts {
+            if count <= SIDEBAR_KIND_LIMIT {
+                let members = (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home());
+                r.kind_members.insert(kind, r.sorted(members.collect()));
+            }
+        }
+        r
     }
 
     /// Page `i` as a link from the file at `from`.
@@ -88,6 +120,7 @@ impl<'a> Renderer<'a> {
             summary: p.summary.clone(),
             kind: p.kind.clone(),
             kind_label: self.site.kind_label(&p.kind),
+            slug: p.slug.clone(),
         }
     }
 
@@ -121,10 +154,14 @@ impl<'a> Renderer<'a> {
             .kinds
             .keys()
             .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
-            .map(|k| NavItem {
-                label: site.config.kinds[k].plural(k),
-                href: relative(out_path, &kind_index_path(site, k)),
-                current: current_kind == Some(k.as_str()),
+            .map(|k| {
+                let index = kind_index_path(site, k);
+                NavItem {
+                    label: site.config.kinds[k].plural(k),
+                    here: self.file_of(&index) == out_path,
+                    href: relative(out_path, &index),
+                    current: current_kind == Some(k.as_str()),
+                }
             })
             .collect();
         ctx.insert("nav", &nav);
@@ -140,7 +177,32 @@ impl<'a> Renderer<'a> {
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());
+        ctx.insert("sidebar", &self.sidebar(out_path, current_kind));
         ctx
+    }
+
+    /// The sidebar: the course outlines and, for a small section, its pages.
+    fn sidebar(&self, out_path: &str, current_kind: Option<&str>) -> serde_json::Value {
+        let site = self.site;
+        let section: Vec<SidebarItem> = current_kind
+            .filter(|k| *k != "page")
+            .and_then(|k| self.kind_members.get(k))
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|&i| SidebarItem {
+                        title: site.pages[i].title.clone(),
+                        href: relative(out_path, &site.pages[i].href),
+                        current: site.pages[i].out_path == out_path,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        serde_json::json!({
+            "courses": super::course::outlines(self, out_path),
+            "section": section,
+            "section_label": current_kind.map(|k| site.kind_plural(k)).unwrap_or_default(),
+        })
     }
 
     /// Renders one template into the file at `path`.

@@ -6,6 +6,7 @@ mod bundled;
 mod citations;
 mod diagnostics;
 mod harness;
+mod html_validity;
 mod images;
 mod originality;
 mod quiz;
