@@ -438,6 +438,14 @@ mod tests {
     }
 
     #[test]
+    fn unlabelled_wiki_link_targets_are_marked_for_search() {
+        let doc = analyze(PAGE, body_start());
+        // Search swaps the marked slug for the page's title; a labelled link keeps its label.
+        assert_eq!(doc.sections[0].text, format!("Intro with {WIKI_OPEN}empathy{WIKI_CLOSE}."));
+        assert!(doc.sections[1].text.contains("See being warm and"), "{:?}", doc.sections[1]);
+    }
+
+    #[test]
     fn renders_ids_and_rewrites_links() {
         let doc = analyze(PAGE, body_start());
         let mut map = HashMap::new();
