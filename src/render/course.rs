@@ -21,6 +21,13 @@ pub struct CourseOutline {
     modules: Vec<OutlineItem>,
 }
 
+impl CourseOutline {
+    /// Is the page shown this course or one of its modules?
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+}
+
 /// A module link in a course outline; `slug` is what the progress script keys on.
 #[derive(Serialize)]
 pub struct OutlineItem {

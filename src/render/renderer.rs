@@ -184,8 +184,11 @@ impl<'a> Renderer<'a> {
     /// The sidebar: the course outlines and, for a small section, its pages.
     fn sidebar(&self, out_path: &str, current_kind: Option<&str>) -> serde_json::Value {
         let site = self.site;
+        let courses = super::course::outlines(self, out_path);
+        // A course module is found in its course's outline: listing its kind's pages too repeats them.
+        let in_course = courses.iter().any(|c| c.is_open());
         let section: Vec<SidebarItem> = current_kind
-            .filter(|k| *k != "page")
+            .filter(|k| *k != "page" && !in_course)
             .and_then(|k| self.kind_members.get(k))
             .map(|members| {
                 members
@@ -199,7 +202,7 @@ impl<'a> Renderer<'a> {
             })
             .unwrap_or_default();
         serde_json::json!({
-            "courses": super::course::outlines(self, out_path),
+            "courses": courses,
             "section": section,
             "section_label": current_kind.map(|k| site.kind_plural(k)).unwrap_or_default(),
         })

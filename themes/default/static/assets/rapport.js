@@ -63,7 +63,8 @@
   function focusables(el) {
     return Array.prototype.filter.call(
       el.querySelectorAll("a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex='-1'])"),
-      function (n) { return n.offsetParent !== null || n === document.activeElement; }
+      // Rendered ones only (offsetParent is null for everything in a fixed drawer).
+      function (n) { return n.getClientRects().length > 0 && getComputedStyle(n).visibility !== "hidden"; }
     );
   }
 
