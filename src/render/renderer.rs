@@ -42,7 +42,9 @@ pub struct TagRef {
 
 /// Pages that list modules in order (courses), in site order.
 fn courses_of(site: &Site) -> Vec<usize> {
-    (0..site.pages.len()).filter(|&i| site.graph.relations[i].iter().any(|rel| rel.ordered && !rel.targets.is_empty())).collect()
+    (0..site.pages.len())
+        .filter(|&i| site.graph.relations[i].iter().any(|rel| rel.ordered && !rel.targets.is_empty()))
+        .collect()
 }
 
 /// Where the kind index, tag pages and other generated pages live.
@@ -100,7 +102,8 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        let mut r = Renderer { site, tera, kind_counts, tags, courses, course_pages: Vec::new(), kind_members: HashMap::new() };
+        let mut r =
+            Renderer { site, tera, kind_counts, tags, courses, course_pages: Vec::new(), kind_members: HashMap::new() };
         r.course_pages = r.sorted(courses_of(site));
         for (&kind, &count) in &r.kind_counts {
             if count <= SIDEBAR_KIND_LIMIT {

@@ -139,10 +139,14 @@
   var toc = document.querySelector(".toc-details");
   if (toc) {
     var wide = window.matchMedia("(min-width: 75rem)");
-    var fit = function () { toc.open = wide.matches; };
+    var summary = toc.querySelector("summary");
+    // In the column the list stays open and its summary is a title, not a switch to tab to.
+    var fit = function () {
+      toc.open = wide.matches;
+      summary.tabIndex = wide.matches ? -1 : 0;
+    };
     fit();
     wide.addEventListener("change", fit);
-    // In the column the summary is a heading, not a switch.
-    toc.querySelector("summary").addEventListener("click", function (e) { if (wide.matches) e.preventDefault(); });
+    summary.addEventListener("click", function (e) { if (wide.matches) e.preventDefault(); });
   }
 })();
