@@ -49,14 +49,15 @@ fn group_by_kind(r: &Renderer, pages: Vec<PageRef>) -> Vec<BacklinkGroup> {
     groups.into_iter().map(|g| g.2).collect()
 }
 
-/// Home, then each course listing the page (a module's trail runs through its course), else the
-/// page's kind index.
+/// Home, then the page's kind index; a lesson (a page of a kind made only of course modules) or a
+/// plain page that is a module has its trail through its first course instead.
 fn breadcrumbs(r: &Renderer, i: usize, path: &str) -> Vec<serde_json::Value> {
     let site = r.site;
     let page = &site.pages[i];
     let mut crumbs = vec![serde_json::json!({"title": "Home", "href": relative(path, &site.link_path("index.html"))})];
     let courses = r.courses.get(&i).map(Vec::as_slice).unwrap_or_default();
-    if let Some(&(c, _)) = courses.first() {
+    let through_course = page.kind == "page" || r.course_kinds.contains(page.kind.as_str());
+    if let Some(&(c, _)) = courses.first().filter(|_| through_course) {
         let course = &site.pages[c];
         crumbs.push(serde_json::json!({
             "title": site.kind_plural(&course.kind),

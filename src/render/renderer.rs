@@ -1,7 +1,7 @@
 //! What every renderer shares: the site and templates, per-site lookups computed once, page
 //! references, and the context every template gets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -67,6 +67,8 @@ pub struct Renderer<'a> {
     pub course_pages: Vec<usize>,
     /// Pages of each kind small enough to list in the sidebar, in weight and title order.
     pub kind_members: HashMap<&'a str, Vec<usize>>,
+    /// Kinds whose every page is a course module (lessons): their breadcrumb runs through the course.
+    pub course_kinds: HashSet<&'a str>,
 }
 
 /// A kind with more pages than this is only linked from the sidebar, not listed in it.
@@ -102,8 +104,22 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        let mut r =
-            Renderer { site, tera, kind_counts, tags, courses, course_pages: Vec::new(), kind_members: HashMap::new() };
+        let mut course_kinds: HashSet<&str> = kind_counts.keys().copied().collect();
+        for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| !p.is_home()) {
+            if !courses.contains_key(&i) {
+                course_kinds.remove(p.kind.as_str());
+            }
+        }
+        let mut r = Renderer {
+            site,
+            tera,
+            kind_counts,
+            tags,
+            courses,
+            course_pages: Vec::new(),
+            kind_members: HashMap::new(),
+            course_kinds,
+        };
         r.course_pages = r.sorted(courses_of(site));
         for (&kind, &count) in &r.kind_counts {
             if count <= SIDEBAR_KIND_LIMIT {
