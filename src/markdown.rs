@@ -145,6 +145,13 @@ pub fn assets(text: &str, body_start: usize) -> Vec<Asset> {
     (0..events.len()).filter_map(|i| asset_at(&events, i, text, body_start, &lines)).collect()
 }
 
+/// Opens the target of an unlabelled `[[target]]` in a section's text. Pages show the target's
+/// title there, which is known only once every page is loaded; search replaces the marked target
+/// with it, so no raw slug reaches a search snippet.
+pub const WIKI_OPEN: char = '\u{E000}';
+/// Closes what [`WIKI_OPEN`] opens.
+pub const WIKI_CLOSE: char = '\u{E001}';
+
 /// Reads headings, links and sections out of the body of `text` (which starts at `body_start`).
 pub fn analyze(text: &str, body_start: usize) -> Doc {
     let body = &text[body_start..];
@@ -153,6 +160,7 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
     let mut ids = HeadingIds::default();
     let mut current = Section::default();
     let mut in_heading: Option<(u8, Option<String>, String)> = None;
+    let mut in_bare_wiki = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let offset = body_start + range.start;
         match event {
@@ -174,6 +182,11 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                if matches!(link_type, LinkType::WikiLink { has_pothole: false }) && in_heading.is_none() {
+                    // The page shows the target's title here: search swaps it in (see WIKI_OPEN).
+                    in_bare_wiki = true;
+                    current.text.push(WIKI_OPEN);
+                }
                 let kind = match link_type {
                     LinkType::WikiLink { has_pothole } => Some(LinkKind::Wiki { labelled: has_pothole }),
                     _ if dest_url.starts_with('#') => Some(LinkKind::SamePage),
@@ -186,6 +199,10 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
                     let len = body[range.clone()].lines().next().map(|l| l.chars().count()).unwrap_or(1);
                     doc.links.push(Link { kind, target, anchor, offset, line, col, len });
                 }
+            }
+            Event::End(TagEnd::Link) if in_bare_wiki => {
+                in_bare_wiki = false;
+                current.text.push(WIKI_CLOSE);
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, h)) = in_heading.as_mut() {
@@ -426,6 +443,14 @@ mod tests {
         assert_eq!(doc.sections[0].heading, None);
         assert_eq!(doc.sections[1].anchor, "why-it-matters");
         assert!(doc.sections[2].text.contains("code and ext"), "{:?}", doc.sections[2]);
+    }
+
+    #[test]
+    fn unlabelled_wiki_link_targets_are_marked_for_search() {
+        let doc = analyze(PAGE, body_start());
+        // Search swaps the marked slug for the page's title; a labelled link keeps its label.
+        assert_eq!(doc.sections[0].text, format!("Intro with {WIKI_OPEN}empathy{WIKI_CLOSE}."));
+        assert!(doc.sections[1].text.contains("See being warm and"), "{:?}", doc.sections[1]);
     }
 
     #[test]

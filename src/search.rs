@@ -11,6 +11,7 @@
 //! Every fetched file has a script-wrapped copy (`X.js` setting `window.RapportSearchData[X]`):
 //! browsers block fetch() on file://, but not classic `<script>` tags.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,7 @@ use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, 
 
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
+use crate::markdown::{WIKI_CLOSE, WIKI_OPEN};
 use crate::model::config;
 use crate::model::output::{ExtraPage, OutputFile};
 use crate::model::page::Page;
@@ -221,7 +223,7 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
             }
         }
     }
-    let cited = |text: &'a str| crate::citations::view::plain_cow(&site.citations, text);
+    let cited = |text: &'a str| titled_links(site, crate::citations::view::plain_cow(&site.citations, text));
     let sections = &page.doc.sections;
     let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.as_str()).unwrap_or_default();
     let mut docs = vec![SectionDoc {
@@ -249,6 +251,30 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
         });
     }
     docs
+}
+
+/// `text` with each unlabelled wiki link's target (marked by `markdown::analyze`) replaced by the
+/// title the page shows for it: readers search for and see titles, never slugs.
+fn titled_links<'a>(site: &Site, text: Cow<'a, str>) -> Cow<'a, str> {
+    if !text.contains(WIKI_OPEN) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    while let Some(start) = rest.find(WIKI_OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + WIKI_OPEN.len_utf8()..];
+        let end = after.find(WIKI_CLOSE).unwrap_or(after.len());
+        let target = &after[..end];
+        let name = target.split('#').next().unwrap_or(target);
+        match site.graph.find(name) {
+            Some(i) => out.push_str(&site.pages[i].title),
+            None => out.push_str(target),
+        }
+        rest = after.get(end + WIKI_CLOSE.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// A kind index to browse when a search finds nothing.

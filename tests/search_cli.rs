@@ -83,3 +83,21 @@ fn malformed_synonyms_are_located() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("site.toml:3:1: error: cannot read the synonyms file words.txt"), "{err}");
 }
+
+#[test]
+fn snippets_show_the_title_of_an_unlabelled_wiki_link_not_its_slug() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&out);
+    // factors/alliance.md says "Strains happen; see [[rupture-repair]]." and the page shows the title.
+    let o = rapport(&["search", "-o", out.to_str().unwrap(), "--json", "strains happen"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let snippet = hits[0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("see Rupture and repair"), "{snippet}");
+    assert!(!snippet.contains("rupture-repair") && !snippet.contains('\u{E000}'), "{snippet}");
+    // The title's words find the linking section too.
+    let o = rapport(&["search", "-o", out.to_str().unwrap(), "--json", "strains rupture repair"]);
+    let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(hits.iter().any(|h| h["url"].as_str().unwrap().starts_with("factors/alliance.html")), "{hits:?}");
+}

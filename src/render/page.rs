@@ -19,7 +19,58 @@ use crate::quiz;
 #[derive(Serialize)]
 struct RelationView {
     label: String,
+    /// An ordered list (a course's modules): the course template lists it in full.
+    ordered: bool,
     pages: Vec<PageRef>,
+}
+
+/// Backlinks of one kind, for "Referenced by" grouped by kind.
+#[derive(Serialize)]
+struct BacklinkGroup {
+    label: String,
+    pages: Vec<PageRef>,
+}
+
+/// Groups `pages` (already in display order) by kind, the groups in the order kinds are declared.
+fn group_by_kind(r: &Renderer, pages: Vec<PageRef>) -> Vec<BacklinkGroup> {
+    let order: Vec<&String> = r.site.config.kinds.keys().collect();
+    let mut groups: Vec<(usize, String, BacklinkGroup)> = Vec::new();
+    for p in pages {
+        match groups.iter_mut().find(|g| g.1 == p.kind) {
+            Some(g) => g.2.pages.push(p),
+            None => {
+                let rank = order.iter().position(|k| **k == p.kind).unwrap_or(usize::MAX);
+                let label = r.site.kind_plural(&p.kind);
+                groups.push((rank, p.kind.clone(), BacklinkGroup { label, pages: vec![p] }));
+            }
+        }
+    }
+    groups.sort_by_key(|g| g.0);
+    groups.into_iter().map(|g| g.2).collect()
+}
+
+/// Home, then the page's kind index; a lesson (a page of a kind made only of course modules) or a
+/// plain page that is a module has its trail through its first course instead.
+fn breadcrumbs(r: &Renderer, i: usize, path: &str) -> Vec<serde_json::Value> {
+    let site = r.site;
+    let page = &site.pages[i];
+    let mut crumbs = vec![serde_json::json!({"title": "Home", "href": relative(path, &site.link_path("index.html"))})];
+    let courses = r.courses.get(&i).map(Vec::as_slice).unwrap_or_default();
+    let through_course = page.kind == "page" || r.course_kinds.contains(page.kind.as_str());
+    if let Some(&(c, _)) = courses.first().filter(|_| through_course) {
+        let course = &site.pages[c];
+        crumbs.push(serde_json::json!({
+            "title": site.kind_plural(&course.kind),
+            "href": relative(path, &kind_index_path(site, &course.kind)),
+        }));
+        crumbs.push(serde_json::json!({"title": course.title, "href": relative(path, &course.href)}));
+    } else if page.kind != "page" {
+        crumbs.push(serde_json::json!({
+            "title": site.kind_plural(&page.kind),
+            "href": relative(path, &kind_index_path(site, &page.kind)),
+        }));
+    }
+    crumbs
 }
 
 /// The page at index `i`: (output file, template, context).
@@ -44,6 +95,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
                 let targets = if rel.ordered { rel.targets.clone() } else { r.sorted(rel.targets.clone()) };
                 RelationView {
                     label: rel.label.clone(),
+                    ordered: rel.ordered,
                     pages: targets.iter().map(|&t| r.page_ref(&path, t)).collect(),
                 }
             })
@@ -54,6 +106,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
         .iter()
         .map(|(label, v)| RelationView {
             label: label.clone(),
+            ordered: false,
             pages: r.sorted(v.clone()).into_iter().map(|t| r.page_ref(&path, t)).collect(),
         })
         .collect();
@@ -67,13 +120,8 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
             }
         }
     }
-    let mut crumbs = vec![serde_json::json!({"title": "Home", "href": relative(&path, &site.link_path("index.html"))})];
-    if page.kind != "page" {
-        crumbs.push(serde_json::json!({
-            "title": site.kind_plural(&page.kind),
-            "href": relative(&path, &kind_index_path(site, &page.kind)),
-        }));
-    }
+    let crumbs = breadcrumbs(r, i, &path);
+    let backlinks = r.sorted(site.graph.backlinks[i].clone()).into_iter().map(|t| r.page_ref(&path, t)).collect();
     let tags: Vec<TagRef> =
         page.tags.iter().map(|t| TagRef { name: t.clone(), href: relative(&path, &r.tag_path(t)), count: 0 }).collect();
     let toc: Vec<&Heading> = page.doc.headings.iter().filter(|h| h.level == 2 || h.level == 3).collect();
@@ -92,7 +140,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
         "relations": relations,
         "reverse": reverse,
         "related": r.sorted(site.graph.related[i].clone()).into_iter().map(|t| r.page_ref(&path, t)).collect::<Vec<_>>(),
-        "backlinks": r.sorted(site.graph.backlinks[i].clone()).into_iter().map(|t| r.page_ref(&path, t)).collect::<Vec<_>>(),
+        "backlinks": group_by_kind(r, backlinks),
         "courses": course_nav,
         "reading_minutes": page.doc.words.div_ceil(200).max(1),
         "is_home": page.is_home(),

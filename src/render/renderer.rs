@@ -1,7 +1,7 @@
 //! What every renderer shares: the site and templates, per-site lookups computed once, page
 //! references, and the context every template gets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -22,13 +22,17 @@ pub struct PageRef {
     pub summary: String,
     pub kind: String,
     pub kind_label: String,
+    pub slug: String,
 }
 
 #[derive(Serialize)]
 pub struct NavItem {
     label: String,
     href: String,
+    /// The page shown is of this kind.
     current: bool,
+    /// The page shown is this kind's index.
+    here: bool,
 }
 
 #[derive(Serialize)]
@@ -36,6 +40,13 @@ pub struct TagRef {
     pub name: String,
     pub href: String,
     pub count: usize,
+}
+
+/// Pages that list modules in order (courses), in site order.
+fn courses_of(site: &Site) -> Vec<usize> {
+    (0..site.pages.len())
+        .filter(|&i| site.graph.relations[i].iter().any(|rel| rel.ordered && !rel.targets.is_empty()))
+        .collect()
 }
 
 /// Where the kind index, tag pages and other generated pages live.
@@ -60,6 +71,23 @@ pub struct Renderer<'a> {
     pub glossary: Glossary,
     /// The concept graph, for each concept page's neighbourhood map.
     pub concepts: ConceptGraph,
+    /// Course pages in weight and title order, for the sidebar's outlines.
+    pub course_pages: Vec<usize>,
+    /// Pages of each kind small enough to list in the sidebar, in weight and title order.
+    pub kind_members: HashMap<&'a str, Vec<usize>>,
+    /// Kinds whose every page is a course module (lessons): their breadcrumb runs through the course.
+    pub course_kinds: HashSet<&'a str>,
+}
+
+/// A kind with more pages than this is only linked from the sidebar, not listed in it.
+const SIDEBAR_KIND_LIMIT: usize = 60;
+
+/// A link in the sidebar's list of the current section's pages.
+#[derive(Serialize)]
+struct SidebarItem {
+    title: String,
+    href: String,
+    current: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -78,8 +106,32 @@ impl<'a> Renderer<'a> {
         for p in site.pages.iter().filter(|p| !p.is_home()) {
             *kind_counts.entry(p.kind.as_str()).or_default() += 1;
         }
-        let (glossary, concepts) = (Glossary::new(site), ConceptGraph::new(site));
-        Renderer { site, tera, kind_counts, tags: Default::default(), courses, glossary, concepts }
+        let mut course_kinds: HashSet<&str> = kind_counts.keys().copied().collect();
+        for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| !p.is_home()) {
+            if !courses.contains_key(&i) {
+                course_kinds.remove(p.kind.as_str());
+            }
+        }
+        let mut r = Renderer {
+            site,
+            tera,
+            kind_counts,
+            tags: Default::default(),
+            courses,
+            glossary: Glossary::new(site),
+            concepts: ConceptGraph::new(site),
+            course_pages: Vec::new(),
+            kind_members: HashMap::new(),
+            course_kinds,
+        };
+        r.course_pages = r.sorted(courses_of(site));
+        for (&kind, &count) in &r.kind_counts {
+            if count <= SIDEBAR_KIND_LIMIT {
+                let members = (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home());
+                r.kind_members.insert(kind, r.sorted(members.collect()));
+            }
+        }
+        r
     }
 
     /// Pages per tag, in tag order.
@@ -104,6 +156,7 @@ impl<'a> Renderer<'a> {
             summary: p.summary.clone(),
             kind: p.kind.clone(),
             kind_label: self.site.kind_label(&p.kind),
+            slug: p.slug.clone(),
         }
     }
 
@@ -137,10 +190,14 @@ impl<'a> Renderer<'a> {
             .kinds
             .keys()
             .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
-            .map(|k| NavItem {
-                label: site.config.kinds[k].plural(k),
-                href: relative(out_path, &kind_index_path(site, k)),
-                current: current_kind == Some(k.as_str()),
+            .map(|k| {
+                let index = kind_index_path(site, k);
+                NavItem {
+                    label: site.config.kinds[k].plural(k),
+                    here: self.file_of(&index) == out_path,
+                    href: relative(out_path, &index),
+                    current: current_kind == Some(k.as_str()),
+                }
             })
             .collect();
         ctx.insert("nav", &nav);
@@ -157,7 +214,35 @@ impl<'a> Renderer<'a> {
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());
+        ctx.insert("sidebar", &self.sidebar(out_path, current_kind));
         ctx
+    }
+
+    /// The sidebar: the course outlines and, for a small section, its pages.
+    fn sidebar(&self, out_path: &str, current_kind: Option<&str>) -> serde_json::Value {
+        let site = self.site;
+        let courses = super::course::outlines(self, out_path);
+        // A course module is found in its course's outline: listing its kind's pages too repeats them.
+        let in_course = courses.iter().any(|c| c.is_open());
+        let section: Vec<SidebarItem> = current_kind
+            .filter(|k| *k != "page" && !in_course)
+            .and_then(|k| self.kind_members.get(k))
+            .map(|members| {
+                members
+                    .iter()
+                    .map(|&i| SidebarItem {
+                        title: site.pages[i].title.clone(),
+                        href: relative(out_path, &site.pages[i].href),
+                        current: site.pages[i].out_path == out_path,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        serde_json::json!({
+            "courses": courses,
+            "section": section,
+            "section_label": current_kind.map(|k| site.kind_plural(k)).unwrap_or_default(),
+        })
     }
 
     /// Renders one template into the file at `path`.

@@ -158,11 +158,16 @@ test("keyboard only: skip link, header navigation and search focus, with visible
   await page.keyboard.press("Enter");
   assert.equal(await page.evaluate(() => location.hash), "#main");
   await page.keyboard.press("Shift+Tab");
-  // From the top, Tab reaches the site title and then the section links.
+  // From the top, Tab reaches the site title, the search box, the theme toggle, then the
+  // section links at the top of the sidebar.
   await page.goto(way.url("factors/empathy.html"));
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Common Factors Atlas");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "theme-toggle");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), "Factors");
   await page.keyboard.press("Enter");

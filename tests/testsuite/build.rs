@@ -119,6 +119,11 @@ fn breadcrumbs_tags_sitemap_and_404() {
         "factors/empathy.html",
         &[r#"aria-label="Breadcrumb""#, r#"<a href="../factors/index.html">Factors</a>"#],
     );
+    // A plain page that is a course module: its trail runs through the course.
+    t.check_file(
+        "lessons/lesson-one.html",
+        &[r#"<li><a href="../courses/index.html">Courses</a></li><li><a href="../courses/intro-course.html">Introductory course</a></li>"#],
+    );
     t.check_file("tags/rogers.html", &["Empathy", "Hope"]);
     t.check_file("tags/index.html", &["core conditions", "rogers"]);
     t.check_file("sitemap.xml", &["<loc>factors/empathy.html</loc><lastmod>2024-05-31</lastmod>"]);

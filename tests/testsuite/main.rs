@@ -8,6 +8,7 @@ mod citations;
 mod course;
 mod diagnostics;
 mod harness;
+mod html_validity;
 mod images;
 mod knowledge;
 mod originality;

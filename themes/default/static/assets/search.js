@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var input = document.getElementById("search-input");
-  var list = document.getElementById("search-results");
+  var panel = document.getElementById("search-results");
+  var list = document.getElementById("search-listbox");
   var live = document.getElementById("search-live");
   var page = document.getElementById("search-page-results");
   if (!input && !page) return;
@@ -114,30 +115,45 @@
     return path + (path.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query.trim()) + anchor;
   }
 
-  function resultLink(hit, id, query) {
-    var a = document.createElement("a");
-    a.className = "search-hit";
-    a.href = root + withQuery(hit.url, query);
-    if (id) a.tabIndex = -1;
+  // A result's parts (title, section, kind, snippet) inside `el`: a link on the results page, a
+  // plain option in the dropdown (an option may hold no link: axe nested-interactive).
+  function fillResult(el, hit) {
     var title = document.createElement("span");
     title.className = "search-hit-title";
     title.textContent = hit.title;
-    a.appendChild(title);
+    el.appendChild(title);
     if (hit.heading) {
       var heading = document.createElement("span");
       heading.className = "search-hit-heading";
       heading.textContent = hit.heading;
-      a.appendChild(heading);
+      el.appendChild(heading);
     }
     var badge = document.createElement("span");
     badge.className = "kind-badge";
     badge.textContent = hit.kind_label;
-    a.appendChild(badge);
+    el.appendChild(badge);
     var snippet = document.createElement("span");
     snippet.className = "search-snippet";
     snippet.textContent = hit.summary;
-    a.appendChild(snippet);
-    return a;
+    el.appendChild(snippet);
+    return el;
+  }
+
+  function resultLink(hit, query) {
+    var a = document.createElement("a");
+    a.className = "search-hit";
+    a.href = root + withQuery(hit.url, query);
+    return fillResult(a, hit);
+  }
+
+  function resultOption(hit, i, query) {
+    var opt = document.createElement("div");
+    opt.setAttribute("role", "option");
+    opt.id = "search-option-" + i;
+    opt.className = "search-option search-hit";
+    opt.setAttribute("aria-selected", "false");
+    opt.setAttribute("data-href", root + withQuery(hit.url, query));
+    return fillResult(opt, hit);
   }
 
   // Loads the text of just these sections, then asks the engine for their snippets (HTML).
@@ -232,7 +248,7 @@
 
   function setOpen(open) {
     if (!list) return;
-    list.hidden = !open;
+    panel.hidden = !open;
     input.setAttribute("aria-expanded", open ? "true" : "false");
     if (!open) setActive(-1);
   }
@@ -254,24 +270,18 @@
     var mine = ++seq;
     if (!query.trim()) {
       setOpen(false);
-      list.textContent = "";
+      clearPanel();
       return;
     }
     engineFor(query).then(function (eng) {
       if (mine !== seq) return;
       var hits = JSON.parse(eng.search(query, "", DROPDOWN_LIMIT));
-      list.textContent = "";
-      hits.forEach(function (hit, i) {
-        var opt = document.createElement("div");
-        opt.setAttribute("role", "option");
-        opt.id = "search-option-" + i;
-        opt.className = "search-option";
-        opt.setAttribute("aria-selected", "false");
-        opt.appendChild(resultLink(hit, opt.id, query));
-        list.appendChild(opt);
-      });
+      clearPanel();
+      hits.forEach(function (hit, i) { list.appendChild(resultOption(hit, i, query)); });
+      // "No matches" (with its links) sits beside the listbox, not in it: a listbox holds options only.
+      list.hidden = !hits.length;
       if (!hits.length) {
-        list.appendChild(noMatches(eng, query, "", function (s) {
+        panel.appendChild(noMatches(eng, query, "", function (s) {
           input.value = s;
           input.focus();
           runDropdown(performance.now());
@@ -283,6 +293,12 @@
       rendered(query, hits.length, started);
       return fillSnippets(eng, query, hits, list, function () { return mine === seq; });
     }).catch(report);
+  }
+
+  function clearPanel() {
+    list.textContent = "";
+    var none = panel.querySelector(".search-empty");
+    if (none) none.remove();
   }
 
   // Lets tests and the benchmark time keystroke-to-results without polling.
@@ -312,21 +328,27 @@
       } else if (e.key === "ArrowUp" && opts.length) {
         e.preventDefault();
         setActive(active <= 0 ? opts.length - 1 : active - 1);
-      } else if (e.key === "Enter" && opts.length && !list.hidden) {
+      } else if (e.key === "Enter" && opts.length && !panel.hidden) {
         // Enter opens the chosen result, or the best one; with no results the form goes on to
         // the results page (and its suggestions).
         e.preventDefault();
-        location.href = opts[active >= 0 ? active : 0].querySelector("a").href;
+        location.href = opts[active >= 0 ? active : 0].getAttribute("data-href");
       } else if (e.key === "Escape") {
         // Also drop a search still pending from the last keystrokes, or it would reopen the list.
         clearTimeout(timer);
         timer = null;
         seq++;
-        if (!list.hidden) {
+        if (!panel.hidden) {
           e.preventDefault();
           setOpen(false);
         }
       }
+    });
+    // A click (or tap) on an option opens it; mousedown keeps the focus in the box meanwhile.
+    list.addEventListener("mousedown", function (e) { if (e.target.closest("[role=option]")) e.preventDefault(); });
+    list.addEventListener("click", function (e) {
+      var opt = e.target.closest("[role=option]");
+      if (opt) location.href = opt.getAttribute("data-href");
     });
     // Close when focus leaves the search form (a click on a result navigates first).
     input.form.addEventListener("focusout", function (e) {
@@ -357,7 +379,7 @@
       hits.forEach(function (hit) {
         var li = document.createElement("li");
         li.className = "search-option";
-        li.appendChild(resultLink(hit, null, query));
+        li.appendChild(resultLink(hit, query));
         page.appendChild(li);
       });
       status.textContent = countText(hits.length, query);
