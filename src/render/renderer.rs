@@ -16,6 +16,8 @@ use crate::model::slug::slugify;
 #[derive(Debug, Clone, Serialize)]
 pub struct PageRef {
     pub title: String,
+    /// The page's slug (course module links carry it as `data-progress-slug`).
+    pub slug: String,
     pub href: String,
     pub summary: String,
     pub kind: String,
@@ -84,6 +86,7 @@ impl<'a> Renderer<'a> {
         let p = &self.site.pages[i];
         PageRef {
             title: p.title.clone(),
+            slug: p.slug.clone(),
             href: relative(from, &p.href),
             summary: p.summary.clone(),
             kind: p.kind.clone(),
