@@ -13,7 +13,9 @@ use crate::model::quiz::{fixed_shuffle, normalize_answer, Answer, Markdown, Ques
 use crate::model::site::Site;
 use crate::model::slug::slugify;
 
-/// Version of the browser data and of the progress saved in localStorage.
+/// Version of the browser data, and of the localStorage key. The saved object carries its own
+/// version (2 since module visits were added; quiz.js and progress.js migrate version 1), and the
+/// key keeps `v1` so that progress saved before is still found.
 pub const DATA_VERSION: u32 = 1;
 
 /// Where generated quiz pages live (all in one folder, so one set of relative links serves them).
