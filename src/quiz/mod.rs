@@ -36,12 +36,13 @@ pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
     pages::extra_pages(site)
 }
 
-/// Extra output files: the course outline every page's progress marks read, and the question bank
-/// script the practice, review and progress pages load.
+/// Extra output files: the course outline every page's progress marks read, the question bank
+/// script the practice and review pages load, and the progress page's summary of it.
 pub fn output_files(site: &Site) -> Vec<OutputFile> {
     let mut files = vec![courses::courses_file(site)];
     if !site.quizzes.questions.is_empty() {
         files.push(view::bank_file(site));
+        files.push(view::summary_file(site));
     }
     files
 }

@@ -166,6 +166,12 @@ fn course_outline_script_lists_modules_with_their_questions_for_progress_marks()
         "{course_page}"
     );
     assert!(course_page.contains(r#"data-continue-learning="basics" hidden"#));
+    // The progress page counts from a summary (ids and pages), not the whole bank.
+    let progress = t.output_file("quiz/progress.html");
+    assert!(progress.contains(r#"<script src="../quiz/summary.js"></script>"#), "{progress}");
+    let summary = t.output_file("quiz/summary.js");
+    assert!(summary.contains(r#"{"id":"bordin","page":"alliance"}"#), "{summary}");
+    assert!(!summary.contains("Edward Bordin"), "no options in the summary");
 }
 
 #[test]

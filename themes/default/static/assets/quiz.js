@@ -712,10 +712,12 @@
 
   // ---------- the site-wide bank: practice, review, progress ----------
 
+  // The bank the page loaded: quiz/bank.js (practice, review) or quiz/summary.js (progress: ids
+  // and pages only, so a site with hundreds of questions does not ship every prompt to count them).
   function bankOrNotice(root) {
-    var bank = window.RAPPORT_QUIZ_BANK;
+    var bank = window.RAPPORT_QUIZ_BANK || window.RAPPORT_QUIZ_SUMMARY;
     if (!bank || !bank.questions) {
-      append(root, el("p", { "class": "notice" }, "The question bank (quiz/bank.js) did not load."));
+      append(root, el("p", { "class": "notice" }, "The question data (quiz/bank.js or quiz/summary.js) did not load."));
       return null;
     }
     return bank;
