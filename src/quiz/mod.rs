@@ -4,6 +4,7 @@
 //! sheet pages, and the question bank script. Exports live in `crate::export`.
 
 mod answers;
+pub mod courses;
 mod item;
 pub mod lint;
 mod pages;
@@ -35,12 +36,15 @@ pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
     pages::extra_pages(site)
 }
 
-/// Extra output files: the question bank script the practice, review and progress pages load.
+/// Extra output files: the course outline every page's progress marks read, the question bank
+/// script the practice and review pages load, and the progress page's summary of it.
 pub fn output_files(site: &Site) -> Vec<OutputFile> {
-    if site.quizzes.questions.is_empty() {
-        return Vec::new();
+    let mut files = vec![courses::courses_file(site)];
+    if !site.quizzes.questions.is_empty() {
+        files.push(view::bank_file(site));
+        files.push(view::summary_file(site));
     }
-    vec![view::bank_file(site)]
+    files
 }
 
 /// Parses and checks the `quiz:` lists of all pages; every problem is located.

@@ -18,11 +18,12 @@ use crate::model::slug::slugify;
 #[derive(Debug, Clone, Serialize)]
 pub struct PageRef {
     pub title: String,
+    /// The page's slug (course module links carry it as `data-progress-slug`).
+    pub slug: String,
     pub href: String,
     pub summary: String,
     pub kind: String,
     pub kind_label: String,
-    pub slug: String,
 }
 
 #[derive(Serialize)]
@@ -152,11 +153,11 @@ impl<'a> Renderer<'a> {
         let p = &self.site.pages[i];
         PageRef {
             title: p.title.clone(),
+            slug: p.slug.clone(),
             href: relative(from, &p.href),
             summary: p.summary.clone(),
             kind: p.kind.clone(),
             kind_label: self.site.kind_label(&p.kind),
-            slug: p.slug.clone(),
         }
     }
 

@@ -138,6 +138,43 @@ fn build_writes_quiz_pages_bank_and_course_sheet() {
 }
 
 #[test]
+fn course_outline_script_lists_modules_with_their_questions_for_progress_marks() {
+    let t = built();
+    let script = t.output_file("quiz/courses.js");
+    let json = script
+        .split_once("window.RAPPORT_COURSES = ")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
+        .expect("outline assigns a global");
+    let data: serde_json::Value = serde_json::from_str(json).expect("outline is JSON");
+    assert_eq!(data["key"], "rapport-quiz-v1:quiz-fixture", "the same key quiz.js saves answers under");
+    let course = &data["courses"][0];
+    assert_eq!(course["slug"], "basics");
+    let modules = course["modules"].as_array().expect("modules");
+    let slugs: Vec<&str> = modules.iter().filter_map(|m| m["slug"].as_str()).collect();
+    assert_eq!(slugs, ["alliance", "empathy", "rupture-repair"], "course order");
+    // Links are root-relative: progress.js prefixes the page's data-root.
+    assert_eq!(modules[0]["href"], "factors/alliance.html");
+    assert_eq!(modules[0]["questions"].as_array().map(Vec::len), Some(4));
+    assert_eq!(modules[0]["questions"][0], "bordin");
+    // Every page loads it before progress.js; the course page marks its module links.
+    let course_page = t.output_file("courses/basics.html");
+    assert!(course_page.contains(
+        r#"<script src="../quiz/courses.js" defer></script><script src="../assets/progress.js" defer></script>"#
+    ));
+    assert!(
+        course_page.contains(r#"<a href="../factors/empathy.html" data-progress-slug="empathy">Empathy</a>"#),
+        "{course_page}"
+    );
+    assert!(course_page.contains(r#"data-continue-learning="basics" hidden"#));
+    // The progress page counts from a summary (ids and pages), not the whole bank.
+    let progress = t.output_file("quiz/progress.html");
+    assert!(progress.contains(r#"<script src="../quiz/summary.js"></script>"#), "{progress}");
+    let summary = t.output_file("quiz/summary.js");
+    assert!(summary.contains(r#"{"id":"bordin","page":"alliance"}"#), "{summary}");
+    assert!(!summary.contains("Edward Bordin"), "no options in the summary");
+}
+
+#[test]
 fn page_quiz_works_without_javascript() {
     let t = built();
     let html = t.output_file("factors/alliance.html");

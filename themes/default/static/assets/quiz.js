@@ -3,8 +3,10 @@
 //
 // - Works over file:// and http: page questions are inline JSON, the site-wide bank is a plain
 //   script (quiz/bank.js) that sets window.RAPPORT_QUIZ_BANK; nothing is fetched.
-// - Progress lives in localStorage under one versioned key per site (data.key), keyed by
-//   question id: { version: 1, items: { id: { box, due, seen, right, wrong, last, lastOk } } }.
+// - Progress lives in localStorage under one key per site (data.key), keyed by question id:
+//   { version: 2, items: { id: { box, due, seen, right, wrong, last, lastOk } }, visits: { slug: ms } }.
+//   `visits` (the course modules opened, when) is written by assets/progress.js; version 1 had no
+//   visits and is read as version 2 with none, so progress saved before still counts.
 // - Review uses Leitner boxes: a miss puts a question in box 1 (due at once); each right answer
 //   moves it up a box, and box N waits BOX_DAYS[N] days.
 (function () {
@@ -14,7 +16,8 @@
   var BOX_DAYS = [0, 0, 1, 3, 7, 21];
   var MAX_BOX = 5;
   var MASTERED_BOX = 3;
-  var STATE_VERSION = 1;
+  var STATE_VERSION = 2;
+  var MAX_IMPORT_BYTES = 20 * 1024 * 1024;
   var EXPORT_FORMAT = "rapport-quiz-progress";
   var TYPE_HINT = {
     single: "Choose one answer.",
@@ -107,25 +110,49 @@
     this.state = this.read();
   }
 
+  function emptyState() {
+    return { version: STATE_VERSION, items: {}, visits: {} };
+  }
+
+  // Saved progress of any known version in the current shape, or null when it is not progress.
+  // (The same rule as assets/progress.js, which may not be loaded with a custom base template.)
+  function migrate(s) {
+    if (!s || typeof s !== "object" || !s.items || typeof s.items !== "object") return null;
+    if (s.version === 1) return { version: STATE_VERSION, items: s.items, visits: {} };
+    if (s.version !== STATE_VERSION) return null;
+    if (!s.visits || typeof s.visits !== "object") s.visits = {};
+    return s;
+  }
+
   Store.prototype.read = function () {
     try {
       var raw = window.localStorage.getItem(this.key);
-      var s = raw ? JSON.parse(raw) : null;
-      if (s && s.version === STATE_VERSION && s.items && typeof s.items === "object") return s;
+      var s = raw ? migrate(JSON.parse(raw)) : null;
+      if (s) return s;
     } catch (e) {
       // Storage can be blocked (private modes, some file:// settings): keep answers for this visit only.
       this.available = false;
     }
-    return { version: STATE_VERSION, items: {} };
+    return emptyState();
   };
 
+  // Saves the state and tells the page's progress marks (assets/progress.js) to redraw.
   Store.prototype.write = function () {
     try {
       window.localStorage.setItem(this.key, JSON.stringify(this.state));
     } catch (e) {
       this.available = false;
     }
+    changed();
   };
+
+  function changed() {
+    try {
+      document.dispatchEvent(new CustomEvent("rapport:progress"));
+    } catch (e) {
+      // no CustomEvent: the marks update on the next page load
+    }
+  }
 
   Store.prototype.get = function (id) {
     return this.state.items[id] || null;
@@ -153,39 +180,92 @@
   };
 
   Store.prototype.reset = function () {
-    this.state = { version: STATE_VERSION, items: {} };
+    this.state = emptyState();
     try {
       window.localStorage.removeItem(this.key);
     } catch (e) {
       this.available = false;
     }
+    changed();
   };
 
   function validRecord(r) {
-    return r && typeof r === "object" && [r.box, r.due, r.seen, r.right, r.wrong, r.last].every(function (v) {
+    return !!r && typeof r === "object" && [r.box, r.due, r.seen, r.right, r.wrong, r.last].every(function (v) {
       return typeof v === "number" && isFinite(v) && v >= 0;
-    }) && r.box <= MAX_BOX;
+    }) && r.box <= MAX_BOX && Math.floor(r.box) === r.box;
   }
 
-  // Merges imported records: for each question the most recently answered record wins.
-  Store.prototype.merge = function (items) {
-    var count = 0;
+  function cleanRecord(r) {
+    return { box: r.box, due: r.due, seen: r.seen, right: r.right, wrong: r.wrong, last: r.last, lastOk: !!r.lastOk };
+  }
+
+  function validTime(v) {
+    return typeof v === "number" && isFinite(v) && v > 0;
+  }
+
+  // Merges imported progress: for each question the most recently answered record wins, and for
+  // each module the latest visit. Returns how many answer records and visits were taken.
+  Store.prototype.merge = function (imported) {
+    var taken = { items: 0, visits: 0 };
     var self = this;
     if (this.available) this.state = this.read();
-    Object.keys(items).forEach(function (id) {
-      var r = items[id];
-      if (!validRecord(r)) return;
+    Object.keys(imported.items).forEach(function (id) {
+      var r = imported.items[id];
       var mine = self.state.items[id];
       if (!mine || r.last > mine.last) {
-        self.state.items[id] = {
-          box: r.box, due: r.due, seen: r.seen, right: r.right, wrong: r.wrong, last: r.last, lastOk: !!r.lastOk
-        };
-        count += 1;
+        self.state.items[id] = r;
+        taken.items += 1;
+      }
+    });
+    Object.keys(imported.visits).forEach(function (slug) {
+      if (!(self.state.visits[slug] >= imported.visits[slug])) {
+        self.state.visits[slug] = imported.visits[slug];
+        taken.visits += 1;
       }
     });
     this.write();
-    return count;
+    return taken;
   };
+
+  // Replaces all saved progress with the imported progress.
+  Store.prototype.replace = function (imported) {
+    this.state = { version: STATE_VERSION, items: imported.items, visits: imported.visits };
+    this.write();
+  };
+
+  // Reads an export file's text: { items, visits, skipped, key } with only well-formed entries, or
+  // { error } saying in plain words why nothing can be imported.
+  function parseExport(text) {
+    var parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      return { error: "is not a JSON file" };
+    }
+    if (!parsed || typeof parsed !== "object" || parsed.format !== EXPORT_FORMAT) {
+      return { error: "is not a Rapport progress export" };
+    }
+    if (typeof parsed.version !== "number" || parsed.version > STATE_VERSION) {
+      return { error: "was exported by a newer version of Rapport (format version " + String(parsed.version) + ")" };
+    }
+    if (!parsed.items || typeof parsed.items !== "object" || Array.isArray(parsed.items)) {
+      return { error: "has no answer records" };
+    }
+    var out = { items: {}, visits: {}, skipped: 0, key: typeof parsed.key === "string" ? parsed.key : "" };
+    Object.keys(parsed.items).forEach(function (id) {
+      if (validRecord(parsed.items[id])) out.items[id] = cleanRecord(parsed.items[id]);
+      else out.skipped += 1;
+    });
+    var visits = parsed.visits && typeof parsed.visits === "object" ? parsed.visits : {};
+    Object.keys(visits).forEach(function (slug) {
+      if (validTime(visits[slug])) out.visits[slug] = visits[slug];
+      else out.skipped += 1;
+    });
+    if (!Object.keys(out.items).length && !Object.keys(out.visits).length && out.skipped) {
+      return { error: "holds no readable progress (" + plural(out.skipped, "entry is", "entries are") + " damaged)" };
+    }
+    return out;
+  }
 
   function isDue(rec, now) {
     return !!rec && rec.due <= now;
@@ -634,10 +714,12 @@
 
   // ---------- the site-wide bank: practice, review, progress ----------
 
+  // The bank the page loaded: quiz/bank.js (practice, review) or quiz/summary.js (progress: ids
+  // and pages only, so a site with hundreds of questions does not ship every prompt to count them).
   function bankOrNotice(root) {
-    var bank = window.RAPPORT_QUIZ_BANK;
+    var bank = window.RAPPORT_QUIZ_BANK || window.RAPPORT_QUIZ_SUMMARY;
     if (!bank || !bank.questions) {
-      append(root, el("p", { "class": "notice" }, "The question bank (quiz/bank.js) did not load."));
+      append(root, el("p", { "class": "notice" }, "The question data (quiz/bank.js or quiz/summary.js) did not load."));
       return null;
     }
     return bank;
@@ -788,6 +870,204 @@
 
   // ---------- progress ----------
 
+  // The progress page: a dashboard of small SVG charts drawn from the saved progress (mastery by
+  // kind and by category, reviews due in the next seven days, course modules completed), the
+  // detailed tables behind a disclosure, and export to / import from a file.
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var cardCounter = 0;
+
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    return append(node, children);
+  }
+
+  function pct(part, whole) {
+    return whole ? Math.round((1000 * part) / whole) / 10 : 0;
+  }
+
+  function startOfDay(ms) {
+    var d = new Date(ms);
+    d.setHours(0, 0, 0, 0);
+    return d.getTime();
+  }
+
+  function pad2(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  // A dashboard card: a section with its heading (which also names its chart).
+  function card(title, cls) {
+    cardCounter += 1;
+    var id = "progress-card-" + cardCounter;
+    var node = el("section", { "class": "progress-card " + cls, "aria-labelledby": id }, el("h2", { id: id }, title));
+    return { node: node, id: id };
+  }
+
+  // The chart's SVG: named by the card heading, described by a sentence holding all its numbers.
+  function chartSvg(c, height, description, cls) {
+    var descId = c.id + "-desc";
+    var node = svg("svg", {
+      "class": "chart " + cls, width: "100%", height: height, role: "img",
+      "aria-labelledby": c.id, "aria-describedby": descId
+    });
+    node.appendChild(svg("desc", { id: descId }, description));
+    return node;
+  }
+
+  function legend(items) {
+    return el("ul", { "class": "chart-legend" }, items.map(function (it) {
+      return el("li", null, [el("span", { "class": "swatch " + it[0], "aria-hidden": "true" }), it[1]]);
+    }));
+  }
+
+  // Horizontal stacked bars, one row per group: { key, label, total, parts: [{ n, cls }], value }.
+  function barRows(c, rows, description) {
+    var ROW = 46;
+    var chart = chartSvg(c, rows.length * ROW, description, "chart-bars");
+    rows.forEach(function (r, i) {
+      var y = i * ROW;
+      var g = svg("g", { "class": "chart-row", "data-key": r.key });
+      g.appendChild(svg("text", { x: 0, y: y + 15, "class": "chart-label" }, r.label));
+      g.appendChild(svg("text", { x: "100%", y: y + 15, "text-anchor": "end", "class": "chart-value" }, r.value));
+      g.appendChild(svg("rect", { x: 0, y: y + 22, width: "100%", height: 14, rx: 3, "class": "chart-track" }));
+      var x = 0;
+      r.parts.forEach(function (p) {
+        var w = pct(p.n, r.total);
+        if (w > 0) g.appendChild(svg("rect", { x: x + "%", y: y + 22, width: w + "%", height: 14, "class": p.cls }));
+        x += w;
+      });
+      chart.appendChild(g);
+    });
+    return chart;
+  }
+
+  // Mastery of the questions of each group (kind or category).
+  function masteryCard(title, cls, groups) {
+    if (!groups.length) return null;
+    var c = card(title, cls);
+    var rows = groups.map(function (s) {
+      return {
+        key: s.g.key, label: s.g.label, total: s.total, value: s.mastered + " of " + s.total + " mastered",
+        parts: [{ n: s.mastered, cls: "chart-mastered" }, { n: s.tried - s.mastered, cls: "chart-tried" }]
+      };
+    });
+    var description = groups.map(function (s) {
+      return s.g.label + ": " + s.mastered + " of " + plural(s.total, "question", "questions") + " mastered, " + s.tried + " tried.";
+    }).join(" ");
+    append(c.node, [barRows(c, rows, description), legend([
+      ["chart-mastered", "Mastered"], ["chart-tried", "Tried, not yet mastered"], ["chart-track", "Not tried yet"]
+    ])]);
+    return c.node;
+  }
+
+  // Questions due for review on each of the next seven days (today includes those already due).
+  function weekCard(tried, store, now, links) {
+    var today = startOfDay(now);
+    var days = [0, 0, 0, 0, 0, 0, 0];
+    var dueNow = 0;
+    tried.forEach(function (q) {
+      var due = store.get(q.id).due;
+      if (due <= now) dueNow += 1;
+      var d = due <= now ? 0 : Math.round((startOfDay(due) - today) / DAY);
+      if (d < 7) days[d] += 1;
+    });
+    var week = days.reduce(function (a, b) { return a + b; }, 0);
+    var names = days.map(function (n, i) {
+      if (i === 0) return "Today";
+      try {
+        return new Date(today + i * DAY + DAY / 2).toLocaleDateString(undefined, { weekday: "short" });
+      } catch (e) {
+        return "+" + i;
+      }
+    });
+    var c = card("Reviews due this week", "progress-week");
+    var max = Math.max.apply(null, days.concat([1]));
+    var TOP = 22;
+    var H = 90;
+    var chart = chartSvg(c, TOP + H + 24, plural(week, "review is", "reviews are") + " due in the next seven days: " +
+      days.map(function (n, i) { return names[i] + " " + n; }).join(", ") + ". " + dueNow + " of them already due.", "chart-week");
+    var col = 100 / 7;
+    days.forEach(function (n, i) {
+      var h = Math.round((H * n) / max);
+      var mid = Math.round((i + 0.5) * col * 10) / 10 + "%";
+      var g = svg("g", { "class": "chart-day", "data-day": i });
+      g.appendChild(svg("rect", { x: Math.round((i * col + col * 0.18) * 10) / 10 + "%", y: TOP + H - h, width: Math.round(col * 6.4) / 10 + "%", height: h, rx: 2, "class": i === 0 ? "chart-due" : "chart-tried" }));
+      g.appendChild(svg("text", { x: mid, y: TOP + H - h - 5, "text-anchor": "middle", "class": "chart-value" }, String(n)));
+      g.appendChild(svg("text", { x: mid, y: TOP + H + 18, "text-anchor": "middle", "class": "chart-label" }, names[i]));
+      chart.appendChild(g);
+    });
+    chart.appendChild(svg("line", { x1: 0, x2: "100%", y1: TOP + H + 0.5, y2: TOP + H + 0.5, "class": "chart-axis" }));
+    append(c.node, [
+      el("p", { "class": "progress-card-lede" }, [
+        plural(week, "review", "reviews") + " this week, " + dueNow + " due now. ",
+        dueNow ? el("a", { href: links.review }, "Open the review queue") : ""
+      ]),
+      chart
+    ]);
+    return c.node;
+  }
+
+  // Course modules completed and in progress (the rule is assets/progress.js's, which must be loaded).
+  function modulesCard(store) {
+    var P = window.RapportProgress;
+    var courses = P ? P.courses() : [];
+    if (!courses.length) return null;
+    var root = document.body.getAttribute("data-root") || "";
+    var c = card("Modules completed", "progress-modules");
+    var counts = courses.map(function (course) { return P.courseStatus(course, store.state); });
+    var rows = courses.map(function (course, i) {
+      var s = counts[i];
+      return {
+        key: course.slug, label: course.title, total: s.total, value: s.done + " of " + s.total,
+        parts: [{ n: s.done, cls: "chart-mastered" }, { n: s.started, cls: "chart-tried" }]
+      };
+    });
+    var description = courses.map(function (course, i) {
+      var s = counts[i];
+      return course.title + ": " + s.done + " of " + plural(s.total, "module", "modules") + " completed, " + s.started + " in progress.";
+    }).join(" ");
+    append(c.node, [barRows(c, rows, description), legend([
+      ["chart-mastered", "Completed"], ["chart-tried", "In progress"], ["chart-track", "Not started"]
+    ])]);
+    courses.forEach(function (course) {
+      var list = el("ol", { "class": "progress-module-list" }, course.modules.map(function (m) {
+        return el("li", null, el("a", { href: root + m.href, "data-progress-slug": m.slug }, m.title));
+      }));
+      c.node.appendChild(el("details", { "class": "progress-modules-detail" }, [
+        el("summary", null, "Modules of " + course.title), list
+      ]));
+    });
+    c.node.appendChild(el("p", { "class": "progress-card-note" },
+      "A module is completed once you have opened it and answered each of its questions right at least once."));
+    return c.node;
+  }
+
+  function totals(store) {
+    var total = 0;
+    var done = 0;
+    (window.RapportProgress ? window.RapportProgress.courses() : []).forEach(function (course) {
+      var s = window.RapportProgress.courseStatus(course, store.state);
+      total += s.total;
+      done += s.done;
+    });
+    return { modules: total, modulesDone: done };
+  }
+
+  function stat(label, value, of) {
+    return el("div", { "class": "progress-stat" }, [
+      el("dt", null, label),
+      el("dd", null, [String(value), of === undefined ? "" : el("span", { "class": "progress-of" }, " of " + of)])
+    ]);
+  }
+
+  function exportName(key) {
+    var site = String(key).split(":").pop().replace(/[^A-Za-z0-9-]+/g, "-") || "site";
+    var d = new Date();
+    return site + "-progress-" + d.getFullYear() + "-" + pad2(d.getMonth() + 1) + "-" + pad2(d.getDate()) + ".json";
+  }
+
   function progressApp(root) {
     var bank = bankOrNotice(root);
     if (!bank) return;
@@ -796,47 +1076,90 @@
     var status = root.querySelector("[data-quiz-tools-status]");
     render();
 
+    function say(text, bad) {
+      status.textContent = text;
+      status.classList.toggle("is-error", !!bad);
+    }
+
     root.querySelector("[data-quiz-export]").addEventListener("click", function () {
+      var state = store.read();
       var payload = {
         format: EXPORT_FORMAT, version: STATE_VERSION, key: bank.key,
-        exported: new Date().toISOString(), items: store.read().items
+        exported: new Date().toISOString(), items: state.items, visits: state.visits
       };
-      var blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
-      var a = el("a", { href: URL.createObjectURL(blob), download: "quiz-progress.json" });
+      var name = exportName(bank.key);
+      var url = URL.createObjectURL(new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" }));
+      var a = el("a", { href: url, download: name, hidden: true });
       document.body.appendChild(a);
       a.click();
       a.remove();
-      status.textContent = "Exported " + plural(Object.keys(payload.items).length, "record", "records") + " to quiz-progress.json.";
+      window.setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      say("Exported " + plural(Object.keys(payload.items).length, "answer record", "answer records") + " and " +
+        plural(Object.keys(payload.visits).length, "module visit", "module visits") + " to " + name + ".");
     });
 
     root.querySelector("[data-quiz-import]").addEventListener("change", function (e) {
-      var file = e.target.files && e.target.files[0];
+      var input = e.target;
+      var file = input.files && input.files[0];
+      input.value = "";
       if (!file) return;
+      var name = "“" + file.name + "”";
+      if (file.size > MAX_IMPORT_BYTES) {
+        say(name + " is too large to be a progress export: nothing was imported.", true);
+        return;
+      }
       var reader = new FileReader();
+      reader.onerror = function () {
+        say(name + " could not be read: nothing was imported.", true);
+      };
       reader.onload = function () {
-        var parsed;
         try {
-          parsed = JSON.parse(reader.result);
+          importText(name, String(reader.result));
         } catch (err) {
-          status.textContent = "That file is not JSON: nothing was imported.";
-          return;
+          say("Something went wrong importing " + name + ": nothing was imported.", true);
         }
-        if (!parsed || parsed.format !== EXPORT_FORMAT || parsed.version !== STATE_VERSION || typeof parsed.items !== "object") {
-          status.textContent = "That file is not a Rapport progress export (version " + STATE_VERSION + "): nothing was imported.";
-          return;
-        }
-        var n = store.merge(parsed.items);
-        status.textContent = "Imported " + plural(n, "record", "records") + " (newer answers win).";
-        render();
       };
       reader.readAsText(file);
-      e.target.value = "";
     });
+
+    function importText(name, text) {
+      var r = parseExport(text);
+      if (r.error) {
+        say(name + " " + r.error + ": nothing was imported.", true);
+        return;
+      }
+      var mode = root.querySelector("[data-quiz-import-mode]:checked");
+      var replace = mode && mode.value === "replace";
+      var items = Object.keys(r.items).length;
+      var visits = Object.keys(r.visits).length;
+      var notes = "";
+      if (r.key && r.key !== bank.key) {
+        notes += " The file comes from another site (" + r.key.split(":").pop() + "): only questions and modules with the same names count here.";
+      }
+      if (r.skipped) notes += " " + plural(r.skipped, "damaged entry was", "damaged entries were") + " left out.";
+      var current = store.read();
+      if (replace) {
+        var mine = Object.keys(current.items).length + Object.keys(current.visits).length;
+        if (mine && !window.confirm("Replace the progress saved in this browser with " + name + "? What is saved here now will be lost.")) {
+          say("Import cancelled: nothing was changed.");
+          return;
+        }
+        store.replace(r);
+        say("Replaced the progress in this browser with " + name + ": " + plural(items, "answer record", "answer records") +
+          " and " + plural(visits, "module visit", "module visits") + "." + notes);
+      } else {
+        var taken = store.merge(r);
+        say("Imported " + name + ": " + plural(taken.items, "answer record", "answer records") + " and " +
+          plural(taken.visits, "module visit", "module visits") + " merged (of " + items + " and " + visits +
+          " in the file; where both had a question, the more recent answer wins)." + notes);
+      }
+      render();
+    }
 
     root.querySelector("[data-quiz-reset]").addEventListener("click", function () {
       if (!window.confirm("Reset all saved quiz progress for this site? This cannot be undone.")) return;
       store.reset();
-      status.textContent = "Progress reset.";
+      say("Progress reset.");
       render();
     });
 
@@ -847,37 +1170,58 @@
       var tried = bank.questions.filter(function (q) { return store.get(q.id); });
       var mastered = tried.filter(function (q) { return store.get(q.id).box >= MASTERED_BOX; });
       var due = tried.filter(function (q) { return isDue(store.get(q.id), now); });
+      var t = totals(store);
       append(out, el("p", { "class": "quiz-overall" }, [
         "You have tried " + tried.length + " of " + bank.questions.length + " questions and mastered " + mastered.length + ". ",
         due.length ? el("a", { href: bank.links.review }, plural(due.length, "question is", "questions are") + " due for review.") : "Nothing is due for review."
       ]));
+      append(out, el("dl", { "class": "progress-stats" }, [
+        stat("Questions tried", tried.length, bank.questions.length),
+        stat("Mastered", mastered.length, tried.length),
+        stat("Due now", due.length),
+        t.modules ? stat("Modules completed", t.modulesDone, t.modules) : null
+      ]));
       var pages = bank.pages;
-      append(out, table("By kind", function (q) {
+      var byKind = groups(function (q) {
         var p = pages[q.page] || {};
         return { key: p.kind, label: p.kindPlural || p.kindLabel, href: bank.links.practice + "?kind=" + encodeURIComponent(p.kind) };
-      }));
-      append(out, table("By category", function (q) {
+      });
+      var byCategory = groups(function (q) {
         var p = pages[q.page] || {};
         if (!p.category) return null;
         return { key: p.category, label: p.categoryLabel, href: bank.links.practice + "?category=" + encodeURIComponent(p.category) };
-      }));
-      append(out, table("By page", function (q) {
+      });
+      var byPage = groups(function (q) {
         var p = pages[q.page] || {};
         return { key: q.page, label: p.title, href: bank.links.practice + "?page=" + encodeURIComponent(q.page), page: p.href };
-      }));
+      });
+      append(out, el("div", { "class": "progress-cards" }, [
+        masteryCard("Mastery by kind", "progress-kind", byKind),
+        masteryCard("Mastery by category", "progress-category", byCategory),
+        weekCard(tried, store, now, bank.links),
+        modulesCard(store)
+      ]));
+      append(out, el("details", { "class": "progress-tables" }, [
+        el("summary", null, "All figures as tables: by kind, category and page"),
+        table("By kind", byKind),
+        table("By category", byCategory),
+        table("By page", byPage)
+      ]));
+      changed();
     }
 
-    function table(caption, groupOf) {
-      var groups = {};
+    // Questions grouped by groupOf(q) ({ key, label, href, page }), in bank order, with counts.
+    function groups(groupOf) {
+      var byKey = {};
       var order = [];
       bank.questions.forEach(function (q) {
         var g = groupOf(q);
         if (!g || !g.key) return;
-        if (!groups[g.key]) {
-          groups[g.key] = { g: g, total: 0, tried: 0, lastOk: 0, mastered: 0 };
-          order.push(g.key);
+        if (!byKey[g.key]) {
+          byKey[g.key] = { g: g, total: 0, tried: 0, lastOk: 0, mastered: 0 };
+          order.push(byKey[g.key]);
         }
-        var s = groups[g.key];
+        var s = byKey[g.key];
         var rec = store.get(q.id);
         s.total += 1;
         if (rec) {
@@ -886,26 +1230,26 @@
           if (rec.box >= MASTERED_BOX) s.mastered += 1;
         }
       });
-      if (!order.length) return null;
+      return order;
+    }
+
+    function table(caption, rows) {
+      if (!rows.length) return null;
       var t = el("table", { "class": "quiz-progress" });
       t.appendChild(el("caption", null, caption));
       t.appendChild(el("thead", null, el("tr", null, ["Topic", "Questions", "Tried", "Right last time", "Mastered", ""].map(function (h) {
         return el("th", { scope: "col" }, h || el("span", { "class": "visually-hidden" }, "Practise"));
       }))));
       var body = el("tbody");
-      order.forEach(function (k) {
-        var s = groups[k];
-        var pct = Math.round((100 * s.mastered) / s.total);
+      rows.forEach(function (s) {
+        var p = Math.round((100 * s.mastered) / s.total);
         var topic = s.g.page ? el("a", { href: s.g.page }, s.g.label) : s.g.label;
         body.appendChild(el("tr", null, [
           el("th", { scope: "row" }, topic),
           el("td", null, String(s.total)),
           el("td", null, String(s.tried)),
           el("td", null, String(s.lastOk)),
-          el("td", null, [
-            el("span", { "class": "quiz-bar", "aria-hidden": "true" }, el("span", { style: "width:" + pct + "%" })),
-            " " + pct + "%"
-          ]),
+          el("td", null, p + "%"),
           el("td", null, el("a", { href: s.g.href, "aria-label": "Practise " + s.g.label }, "Practise"))
         ]));
       });
