@@ -277,6 +277,7 @@ fn stream_pages(
         return Ok(Err(problems));
     }
     pass_on(quiz::output_files(site))?;
+    pass_on(previews::output_files(site, &Glossary::new(site)))?;
     let (files, warnings) = statics.finish(site);
     kept.extend(on_files(files)?);
     Ok(Ok((kept, warnings)))

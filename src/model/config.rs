@@ -455,7 +455,7 @@ mod tests {
         assert!(c.kinds.contains_key("factor") && c.kinds.contains_key("page"));
         assert_eq!(c.kind_for(Path::new("factors/empathy.md")), "factor");
         assert_eq!(c.kind_for(Path::new("glossary.md")), "page");
-        assert_eq!(c.kind_for(Path::new("lessons/one.md")), "page");
+        assert_eq!(c.kind_for(Path::new("lessons/one.md")), "lesson");
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub struct State {
     /// Static files images may name, listed at each full build: a change under static/ or
     /// themes/ always rebuilds everything, so page edits reuse the list instead of walking again.
     statics: BTreeSet<String>,
+    /// Sources of the pages the last incremental rebuild re-rendered: their search text may show
+    /// what changed (a linked page's new title), so the search update re-indexes them too.
+    rerendered: BTreeSet<PathBuf>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -72,7 +75,17 @@ impl State {
         let r = full_build(&opts)?;
         let (site, tera, search) = (r.site, r.tera, r.search);
         let statics = assets::static_files(&opts.root, &site.config.theme);
-        let mut state = State { opts, out, site, tera, written: HashMap::new(), search, stale: false, statics };
+        let mut state = State {
+            opts,
+            out,
+            site,
+            tera,
+            written: HashMap::new(),
+            search,
+            stale: false,
+            statics,
+            rerendered: BTreeSet::new(),
+        };
         let rendered = r.files.len();
         let written = state.write(&r.files)?;
         Ok((state, Rebuilt { written, rendered, elapsed: started.elapsed(), warnings: r.diagnostics, full: true }))
@@ -96,6 +109,13 @@ impl State {
         };
         self.stale = result.is_err();
         result
+    }
+
+    /// The sources of the pages among `jobs`.
+    fn page_sources(&self, jobs: &[Job]) -> BTreeSet<PathBuf> {
+        jobs.iter()
+            .filter_map(|j| if let Job::Page(i) = j { Some(self.site.pages[*i].rel.clone()) } else { None })
+            .collect()
     }
 
     /// Does the batch touch a glossary source: the glossary page or a page of the glossary kind?
@@ -136,6 +156,7 @@ impl State {
         }
         let started = Instant::now();
         if let Some(InPlace { jobs, warnings, questions_changed }) = self.try_in_place(&changes.content)? {
+            self.rerendered = self.page_sources(&jobs);
             // The question bank script is written from every question: only when they changed.
             let files = if questions_changed {
                 pipeline::render_pages(&self.site, &self.tera, &jobs)
@@ -166,6 +187,7 @@ impl State {
         self.remove(&stale);
         // The new model is consistent even if rendering fails below; the disk keeps the last good output.
         self.site = site;
+        self.rerendered = self.page_sources(&jobs);
         let files = pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
         let rendered = files.len();
         let written = self.write(&files)?;
@@ -176,8 +198,10 @@ impl State {
     /// sources are in `changed` (full rebuilds include it): only their sections are re-indexed.
     /// Separate from [`State::apply`] so open tabs reload before the index is rewritten.
     pub fn refresh_search(&mut self, changed: &BTreeSet<PathBuf>) -> Result<usize, Error> {
+        let mut changed = changed.clone();
+        changed.append(&mut self.rerendered);
         let files = match self.search.as_mut().filter(|s| !s.is_fragmented()) {
-            Some(live) => live.update(&self.site, changed),
+            Some(live) => live.update(&self.site, &changed),
             None => self.open_search(),
         };
         let files = files.map_err(|ds| Error::Content(ds.into()))?;
