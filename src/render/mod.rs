@@ -10,6 +10,7 @@ mod extra;
 mod list;
 mod page;
 mod renderer;
+mod sidebar;
 mod taxonomy;
 mod template_error;
 pub mod theme;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::sidebar;
 use crate::concept_map::ConceptGraph;
 use crate::diagnostics::Diagnostic;
 use crate::glossary::Glossary;
@@ -80,17 +81,6 @@ pub struct Renderer<'a> {
     pub course_kinds: HashSet<&'a str>,
 }
 
-/// A kind with more pages than this is only linked from the sidebar, not listed in it.
-const SIDEBAR_KIND_LIMIT: usize = 60;
-
-/// A link in the sidebar's list of the current section's pages.
-#[derive(Serialize)]
-struct SidebarItem {
-    title: String,
-    href: String,
-    current: bool,
-}
-
 impl<'a> Renderer<'a> {
     /// Indexes tags, course modules and kind counts of `site` once for every page.
     pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
@@ -127,7 +117,7 @@ impl<'a> Renderer<'a> {
         };
         r.course_pages = r.sorted(courses_of(site));
         for (&kind, &count) in &r.kind_counts {
-            if count <= SIDEBAR_KIND_LIMIT {
+            if count <= sidebar::SIDEBAR_KIND_LIMIT {
                 let members = (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home());
                 r.kind_members.insert(kind, r.sorted(members.collect()));
             }
@@ -215,35 +205,11 @@ impl<'a> Renderer<'a> {
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());
-        ctx.insert("sidebar", &self.sidebar(out_path, current_kind));
+        ctx.insert(
+            "sidebar",
+            &sidebar::sidebar(self.site, &self.course_pages, &self.kind_members, out_path, current_kind),
+        );
         ctx
-    }
-
-    /// The sidebar: the course outlines and, for a small section, its pages.
-    fn sidebar(&self, out_path: &str, current_kind: Option<&str>) -> serde_json::Value {
-        let site = self.site;
-        let courses = super::course::outlines(self, out_path);
-        // A course module is found in its course's outline: listing its kind's pages too repeats them.
-        let in_course = courses.iter().any(|c| c.is_open());
-        let section: Vec<SidebarItem> = current_kind
-            .filter(|k| *k != "page" && !in_course)
-            .and_then(|k| self.kind_members.get(k))
-            .map(|members| {
-                members
-                    .iter()
-                    .map(|&i| SidebarItem {
-                        title: site.pages[i].title.clone(),
-                        href: relative(out_path, &site.pages[i].href),
-                        current: site.pages[i].out_path == out_path,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        serde_json::json!({
-            "courses": courses,
-            "section": section,
-            "section_label": current_kind.map(|k| site.kind_plural(k)).unwrap_or_default(),
-        })
     }
 
     /// Renders one template into the file at `path`.
