@@ -106,7 +106,11 @@ for (const vp of VIEWPORTS) {
     const alliance = course.locator('.module-list [data-progress-slug="alliance"]');
     assert.match(await alliance.getAttribute("class"), /\bprogress-done\b/);
     assert.match(await alliance.textContent(), /\(completed\)/);
-    assert.equal(await course.getByRole("link", { name: "Therapeutic alliance (completed)" }).count(), 1, "status is part of the link's name");
+    const list = course.locator(".module-list");
+    assert.equal(await list.getByRole("link", { name: "Therapeutic alliance (completed)" }).count(), 1, "status is part of the link's name");
+    // The sidebar's course outline carries the same mark.
+    const outline = course.locator('#sidebar [data-progress-slug="alliance"]');
+    assert.match(await outline.first().getAttribute("class"), /\bprogress-done\b/);
     for (const slug of ["empathy", "rupture-repair"]) {
       assert.equal(await course.locator(`.module-list [data-progress-slug="${slug}"]`).getAttribute("class"), null, `${slug} not started`);
     }
