@@ -124,3 +124,33 @@ export async function axe(page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+/** Answers question `q` (its data as in the page) correctly in its form, with the controls a person uses. */
+export async function answerRight(form, q) {
+  switch (q.type) {
+    case "single":
+      await form.getByLabel(q.options[q.answer], { exact: true }).check();
+      break;
+    case "multiple":
+      for (const i of q.answer) await form.getByLabel(q.options[i], { exact: true }).check();
+      break;
+    case "truefalse":
+      await form.getByLabel(q.answer ? "True" : "False", { exact: true }).check();
+      break;
+    case "short":
+      await form.getByLabel("Your answer").fill(q.answers[0]);
+      break;
+    case "matching":
+      for (const [i, left] of q.left.entries()) await form.getByLabel(left, { exact: true }).selectOption({ label: q.right[i] });
+      break;
+    case "ordering":
+      for (let i = 0; i < q.steps.length; i++) {
+        const step = form.locator(`li[data-step="${i}"]`);
+        while ((await form.locator(".quiz-step").evaluateAll((lis, s) => lis.findIndex((li) => li.dataset.step === s), String(i))) > i) {
+          await step.locator('[data-dir="up"]').click();
+        }
+      }
+      break;
+  }
+  await form.getByRole("button", { name: "Check", exact: true }).click();
+}

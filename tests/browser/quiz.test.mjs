@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { build, fileUrl as siteFileUrl, launch, repo, serveDir, skipReason as skip } from "./lib.mjs";
+import { answerRight, build, fileUrl as siteFileUrl, launch, repo, serveDir, skipReason as skip } from "./lib.mjs";
 
 let out;
 let browser;
@@ -31,36 +31,6 @@ after(async () => {
 });
 
 const fileUrl = (rel) => siteFileUrl(out, rel);
-
-/** Answers question `q` (its data as in the page) correctly in its form, with the controls a person uses. */
-async function answerRight(form, q) {
-  switch (q.type) {
-    case "single":
-      await form.getByLabel(q.options[q.answer], { exact: true }).check();
-      break;
-    case "multiple":
-      for (const i of q.answer) await form.getByLabel(q.options[i], { exact: true }).check();
-      break;
-    case "truefalse":
-      await form.getByLabel(q.answer ? "True" : "False", { exact: true }).check();
-      break;
-    case "short":
-      await form.getByLabel("Your answer").fill(q.answers[0]);
-      break;
-    case "matching":
-      for (const [i, left] of q.left.entries()) await form.getByLabel(left, { exact: true }).selectOption({ label: q.right[i] });
-      break;
-    case "ordering":
-      for (let i = 0; i < q.steps.length; i++) {
-        const step = form.locator(`li[data-step="${i}"]`);
-        while ((await form.locator(".quiz-step").evaluateAll((lis, s) => lis.findIndex((li) => li.dataset.step === s), String(i))) > i) {
-          await step.locator('[data-dir="up"]').click();
-        }
-      }
-      break;
-  }
-  await form.getByRole("button", { name: "Check", exact: true }).click();
-}
 
 /** A page that fails the test on any script error. */
 async function open(context, url) {
