@@ -305,7 +305,15 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
         Command::Export { what: ExportCommand::Course { format, site, course, output, pass_mark } } => {
-            export_course(format, BuildOptions::at(site.root), course.as_deref(), output, pass_mark)
+            let written = rapport::pipeline::export_course(
+                &BuildOptions::at(site.root),
+                format,
+                course.as_deref(),
+                output,
+                pass_mark,
+            )?;
+            eprintln!("Wrote {written}");
+            Ok(())
         }
         Command::Export { what: ExportCommand::Quiz { format: rapport::export::Format::Apkg, site, kind, output } } => {
             let path = output
@@ -329,42 +337,6 @@ fn run(command: Command) -> Result<(), Error> {
             Ok(())
         }
     }
-}
-
-/// `rapport export course`: SCORM packages are made from the rendered site, EPUB from the pages.
-fn export_course(
-    format: rapport::export::course::CourseFormat,
-    opts: BuildOptions,
-    slug: Option<&str>,
-    output: Option<PathBuf>,
-    pass_mark: u8,
-) -> Result<(), Error> {
-    use rapport::export::{course, epub, package, scorm};
-    if let Some(path) = &output {
-        package::check_target(path)?;
-    }
-    let (site, files) = match format {
-        course::CourseFormat::Epub => (rapport::load(&opts)?.0, Vec::new()),
-        _ => {
-            let r = rapport::pipeline::render_all(&opts, &mut rapport::pipeline::Stopwatch::new(), false, Ok)?;
-            (r.site, r.files)
-        }
-    };
-    let chosen = course::select(&site, slug)?;
-    let path = output.unwrap_or_else(|| PathBuf::from(format.default_file(&site.pages[chosen.page].slug)));
-    let version = match format {
-        course::CourseFormat::Epub => {
-            epub::write(&site, &chosen, &path)?;
-            eprintln!("Wrote {} ({} modules)", path.display(), chosen.modules.len());
-            return Ok(());
-        }
-        course::CourseFormat::Scorm12 => scorm::Version::Scorm12,
-        course::CourseFormat::Scorm2004 => scorm::Version::Scorm2004,
-    };
-    let files = scorm::package(&site, &chosen, files, version, pass_mark)?;
-    package::write_zip(&path, &files, &[])?;
-    eprintln!("Wrote {} ({} modules, {} files)", path.display(), chosen.modules.len(), files.len());
-    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends the output quietly instead of panicking.

@@ -18,6 +18,7 @@ use crate::concept_map;
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::export;
 use crate::glossary::Glossary;
 use crate::links::LinkGraph;
 use crate::model::citations::Citations;
@@ -306,4 +307,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         output: out_dir,
         stages: watch.stages,
     })
+}
+
+/// `rapport export course`: SCORM packages are made from the rendered site, an EPUB from the
+/// pages. Writes the package (to `output`, or a name made from the course) and says what it wrote.
+pub fn export_course(
+    opts: &BuildOptions,
+    format: export::course::CourseFormat,
+    slug: Option<&str>,
+    output: Option<PathBuf>,
+    pass_mark: u8,
+) -> Result<String, Error> {
+    use export::course::CourseFormat;
+    use export::{course, epub, package, scorm};
+    if let Some(path) = &output {
+        package::check_target(path)?;
+    }
+    let (site, files) = match format {
+        CourseFormat::Epub => (load(opts)?.0, Vec::new()),
+        _ => {
+            let r = render_all(opts, &mut Stopwatch::new(), false, Ok)?;
+            (r.site, r.files)
+        }
+    };
+    let chosen = course::select(&site, slug)?;
+    let path = output.unwrap_or_else(|| PathBuf::from(format.default_file(&site.pages[chosen.page].slug)));
+    let version = match format {
+        CourseFormat::Epub => {
+            epub::write(&site, &chosen, &path)?;
+            return Ok(format!("{} ({} modules)", path.display(), chosen.modules.len()));
+        }
+        CourseFormat::Scorm12 => scorm::Version::Scorm12,
+        CourseFormat::Scorm2004 => scorm::Version::Scorm2004,
+    };
+    let files = scorm::package(&site, &chosen, files, version, pass_mark)?;
+    package::write_zip(&path, &files, &[])?;
+    Ok(format!("{} ({} modules, {} files)", path.display(), chosen.modules.len(), files.len()))
 }
