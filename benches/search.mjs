@@ -1,14 +1,16 @@
-// Search budgets (issue 3, point 6), measured on generated corpora:
-// - index build time: full build with search on vs off (10k pages), and peak memory;
-// - wasm + glue, gzipped;
-// - bytes loaded before the first results are shown (1k pages, over http);
-// - cold start from disk (file://) to first results, and keystroke-to-results median
-//   (10k pages, headless Chromium).
+// Search budgets (issues 3 and 20), measured on generated corpora:
+// - index build time: full build with search on vs off, and peak memory (SEARCH_BUILDS=0 skips
+//   it: benches/scale.sh times the builds itself);
+// - wasm + glue, gzipped; the hot part and the pieces of the index;
+// - what the first query loads besides the engine (over http): hot part, index pieces, text;
+// - a query pasted into a cold page to its first results, from disk (file://) and over http;
+// - keystroke-to-results median while typing (warm, from disk), in headless Chromium.
 //
 //   cargo build --release
 //   node benches/search.mjs            # or: node benches/search.mjs 1000,10000
 //
-// Corpora come from examples/gen_corpus.rs (cached in $BENCH_TMP/rapport-bench-search-N;
+// Corpora come from examples/gen_corpus.rs (cached in $BENCH_TMP/rapport-scale-N, as
+// benches/scale.sh has them;
 // BENCH_TMP defaults to /tmp: point it at a tmpfs such as /dev/shm to take disk noise out of
 // the build times).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -31,7 +33,7 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
 function corpus(n) {
-  const dir = path.join(TMP, `rapport-bench-search-${n}`);
+  const dir = path.join(TMP, `rapport-scale-${n}`);
   if (!existsSync(path.join(dir, "site.toml"))) {
     execFileSync("cargo", ["run", "--release", "--quiet", "--example", "gen_corpus", "--", String(n), dir], {
       cwd: repo,
@@ -82,6 +84,7 @@ const nextRender = (page) =>
 
 /** Files of the site requested before the first results were rendered (sizes from disk). */
 async function bytesBeforeResults(browser, site) {
+  // The text chunks come after the results (for snippets); they are counted too.
   const server = await serveDir(site);
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -93,6 +96,7 @@ async function bytesBeforeResults(browser, site) {
   await page.focus("#search-input");
   await page.keyboard.insertText(QUERY); // one input event: one search
   await rendered;
+  await page.locator("#search-results .search-snippet mark").first().waitFor({ timeout: 30000 }).catch(() => {});
   const before = requested.slice(pageLoad).concat(["/assets/search.js"]);
   await context.close();
   await server.close();
@@ -101,31 +105,44 @@ async function bytesBeforeResults(browser, site) {
   const raw = bufs.reduce((s, [, b]) => s + b.length, 0);
   const zipped = bufs.reduce((s, [, b]) => s + gz(b), 0);
   // The search data (index, text) apart from the engine, which is the same on every site.
-  const data = bufs.filter(([p]) => p.includes("/search/") && !p.includes("search_wasm")).reduce((s, [, b]) => s + gz(b), 0);
-  return { raw, zipped, data, files: bufs.map(([p, b]) => `${p} ${kib(b.length)} (${kib(gz(b))} gzipped)`) };
+  const dataFiles = bufs.filter(([p]) => p.includes("/search/") && !p.includes("search_wasm"));
+  const data = dataFiles.reduce((s, [, b]) => s + b.length, 0);
+  const pieces = dataFiles.filter(([p]) => p.includes("/pieces/"));
+  const shown = bufs.filter(([p]) => !p.includes("/pieces/")).map(([p, b]) => `${p} ${kib(b.length)} (${kib(gz(b))} gzipped)`);
+  shown.push(`${pieces.length} index pieces ${kib(pieces.reduce((s, [, b]) => s + b.length, 0))}`);
+  return { raw, zipped, data, files: shown };
+}
+
+/** A query pasted into a freshly opened page (`url`), to its first results: ms. */
+async function coldQuery(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  const t = await page.evaluate(
+    (q) =>
+      new Promise((ok) => {
+        const input = document.getElementById("search-input");
+        const t0 = performance.now();
+        document.addEventListener("rapport-search-rendered", () => ok(performance.now() - t0), { once: true });
+        input.focus();
+        input.value = q;
+        input.dispatchEvent(new Event("input"));
+      }),
+    QUERY,
+  );
+  await context.close();
+  return t;
 }
 
 async function coldAndKeystrokes(browser, site) {
+  const server = await serveDir(site);
   const colds = [];
+  const httpColds = [];
   for (let i = 0; i < 5; i++) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(fileUrl(site, "index.html"));
-    const t = await page.evaluate(
-      (q) =>
-        new Promise((ok) => {
-          const input = document.getElementById("search-input");
-          const t0 = performance.now();
-          document.addEventListener("rapport-search-rendered", () => ok(performance.now() - t0), { once: true });
-          input.focus();
-          input.value = q;
-          input.dispatchEvent(new Event("input"));
-        }),
-      QUERY,
-    );
-    colds.push(t);
-    await context.close();
+    colds.push(await coldQuery(browser, fileUrl(site, "index.html")));
+    httpColds.push(await coldQuery(browser, server.url + "index.html"));
   }
+  await server.close();
   // Warm: type queries letter by letter; every render reports keystroke-to-results time.
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -148,29 +165,33 @@ async function coldAndKeystrokes(browser, site) {
   }
   const times = await page.evaluate(() => window.__times.slice(1));
   await context.close();
-  return { cold: median(colds), colds, keystroke: median(times), n: times.length, max: Math.max(...times) };
+  return { cold: median(colds), colds, httpCold: median(httpColds), httpColds, keystroke: median(times), n: times.length, max: Math.max(...times) };
 }
 
 const browser = await launch();
 for (const n of sizes) {
   const dir = corpus(n);
-  const [[on, peak], [off]] = timeBuilds(dir);
+  const builds = process.env.SEARCH_BUILDS === "0" ? null : timeBuilds(dir);
   const site = path.join(dir, "public");
   timeBuild(dir, true); // leave a site with search built
   const s = path.join(site, "search");
   const wasm = readFileSync(path.join(s, "search_wasm_bg.wasm"));
   // Glue: wasm-bindgen's and the page's own (assets/search.js).
   const glue = Buffer.concat([readFileSync(path.join(s, "search_wasm.js")), readFileSync(path.join(site, "assets", "search.js"))]);
-  const index = readFileSync(path.join(s, "index.bin"));
+  const hot = readFileSync(path.join(s, "hot.bin"));
+  const pieces = readdirSync(path.join(s, "pieces")).filter((f) => f.endsWith(".bin"));
   console.log(`\n== ${n} pages`);
-  console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);
+  if (builds) {
+    const [[on, peak], [off]] = builds;
+    console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);
+  }
   console.log(`wasm + glue gzipped: ${kib(gz(wasm) + gz(glue))} (wasm ${kib(gz(wasm))}, glue ${kib(gz(glue))}; raw ${kib(wasm.length + glue.length)})`);
-  console.log(`index.bin: ${kib(index.length)} raw, ${kib(gz(index))} gzipped; positions.bin: ${kib(statSync(path.join(s, "positions.bin")).size)} raw (loaded only for phrases); body text chunks: ${kib(dirBytes(path.join(s, "text")))}`);
+  console.log(`index: hot part ${kib(hot.length)}, ${pieces.length} pieces of ${kib(statSync(path.join(s, "pieces", pieces[0])).size)} (${kib(dirBytes(path.join(s, "pieces")) / 2)} of index files); body text chunks: ${kib(dirBytes(path.join(s, "text")))}`);
   const b = await bytesBeforeResults(browser, site);
-  console.log(`loaded before first results (http): ${kib(b.raw)} raw, ${kib(b.zipped)} gzipped; search data (index + text) ${kib(b.data)} gzipped`);
+  console.log(`first query "${QUERY}" (http), results and snippets: ${kib(b.raw)} loaded with the engine; search data besides the engine (hot part, pieces, text) ${kib(b.data)}`);
   for (const f of b.files) console.log(`  ${f}`);
   const t = await coldAndKeystrokes(browser, site);
-  console.log(`cold start from disk to first results: median ${t.cold.toFixed(0)} ms (${t.colds.map((x) => x.toFixed(0)).join(", ")})`);
+  console.log(`pasted query to first results, cold: from disk median ${t.cold.toFixed(0)} ms (${t.colds.map((x) => x.toFixed(0)).join(", ")}); over http median ${t.httpCold.toFixed(0)} ms (${t.httpColds.map((x) => x.toFixed(0)).join(", ")})`);
   console.log(`keystroke to results (warm): median ${t.keystroke.toFixed(1)} ms over ${t.n} renders, max ${t.max.toFixed(1)} ms`);
 }
 await browser.close();

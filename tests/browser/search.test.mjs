@@ -5,8 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { axe, build, launch, modes, RAPPORT, repo, skipReason, watchPage } from "./lib.mjs";
+import { axe, build, bundledSite, launch, modes, RAPPORT, repo, serveDir, skipReason, watchPage } from "./lib.mjs";
 
 let browser;
 let site;
@@ -93,21 +94,23 @@ for (const mode of ["file", "http"]) {
     await close();
   });
 
-  test(`search over ${mode}: a quoted phrase loads the word positions and keeps word order`, { skip: skipReason }, async () => {
+  test(`search over ${mode}: the index loads by the piece, and a quoted phrase keeps word order`, { skip: skipReason }, async () => {
     const { page, problems, close } = await open(way(), "index.html");
     const requested = [];
     page.on("request", (r) => requested.push(r.url()));
     await page.focus("#search-input");
     await page.keyboard.type("alliance");
     await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
-    assert.ok(!requested.some((u) => u.includes("positions.bin")), "no positions for plain words");
+    const total = readdirSync(path.join(site, "search", "pieces")).filter((f) => f.endsWith(".bin")).length;
+    const pieces = () => new Set(requested.filter((u) => u.includes("/search/pieces/")).map((u) => u.split("/").pop())).size;
+    assert.ok(requested.some((u) => u.includes("/search/hot.bin")), "the hot part loads first");
+    assert.ok(pieces() > 0 && pieces() <= total, `pieces loaded: ${pieces()} of ${total}`);
     await page.fill("#search-input", "");
     await page.keyboard.type('"bond between client"');
     // Wait for the whole query's results, not those of a prefix typed on the way.
     await page.locator("#search-live", { hasText: "1 result for “\"bond between client\"”" }).waitFor({ timeout: 15000 });
     assert.equal(await page.locator("#search-results [role=option]").count(), 1);
     assert.equal(await page.locator("#search-results .search-hit-title").first().textContent(), "The working alliance");
-    assert.ok(requested.some((u) => u.includes("positions.bin")), "positions loaded for the phrase");
     await page.fill("#search-input", "");
     await page.keyboard.type('"client between bond"');
     await page.locator("#search-live", { hasText: "No exact matches for “\"client between bond\"”" }).waitFor({ timeout: 15000 });
@@ -212,4 +215,25 @@ test("the browser engine returns what `rapport search --json` returns", { skip: 
     assert.ok(native.length > 0, `query ${q} finds something`);
   }
   await close();
+});
+
+test("on the bundled site a first query loads the hot part and only some index pieces", { skip: skipReason }, async () => {
+  const dir = bundledSite();
+  const server = await serveDir(dir);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page, server.url);
+  const requested = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(server.url + "index.html");
+  await page.focus("#search-input");
+  await page.keyboard.type("empathy");
+  await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
+  const total = readdirSync(path.join(dir, "search", "pieces")).filter((f) => f.endsWith(".bin")).length;
+  const pieces = new Set(requested.filter((u) => u.startsWith("/search/pieces/")));
+  assert.ok(requested.includes("/search/hot.bin"), "the hot part");
+  assert.ok(pieces.size > 0 && pieces.size <= total / 2, `${pieces.size} of ${total} pieces for one word`);
+  assert.deepEqual(problems, []);
+  await context.close();
+  await server.close();
 });

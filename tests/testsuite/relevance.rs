@@ -14,13 +14,18 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The bundled site's index, opened the way the browser opens it, positions added.
+/// The bundled site's index, opened from its files the way the browser opens it, every piece added.
 fn engine() -> Engine {
     let (site, _) = rapport::load(&BuildOptions::at(repo())).expect("bundled site loads");
     let (_, files) = rapport::search::index_site(&site, false).expect("index builds");
-    let file = |name: &str| files.iter().find(|f| f.path == format!("search/{name}")).expect(name).bytes.clone();
-    let mut engine = Engine::open(&file("index.bin")).expect("index opens");
-    engine.add_positions(&file("positions.bin")).expect("positions load");
+    let file = |name: &str| files.iter().find(|f| f.path == format!("search/{name}")).map(|f| f.bytes.clone());
+    let engine = Engine::open(&file("hot.bin").expect("hot.bin")).expect("index opens");
+    let mut n = 0;
+    while let Some(piece) = file(&format!("pieces/{n}.bin")) {
+        engine.add_piece(n, piece).expect("piece fits");
+        n += 1;
+    }
+    assert!(n > 0, "the index has pieces");
     engine
 }
 

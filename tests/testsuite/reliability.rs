@@ -157,7 +157,7 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     };
     t.build().ok();
     let first = files(&t);
-    assert!(first.iter().any(|(p, _)| p == "search/index.bin"), "the fixture has a search index");
+    assert!(first.iter().any(|(p, _)| p == "search/hot.bin"), "the fixture has a search index");
     t.build().ok();
     let second = files(&t);
     let differ: Vec<&String> = first.iter().zip(&second).filter(|(a, b)| a != b).map(|(a, _)| &a.0).collect();

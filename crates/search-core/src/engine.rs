@@ -1,11 +1,10 @@
-//! Opens a packed index from bytes (native or in the browser) and answers queries.
+//! Opens a split index (native or in the browser) and answers queries.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::directory::RamDirectory;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize, ValueDeserializer, ValueVisitor,
@@ -13,12 +12,12 @@ use tantivy::schema::document::{
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Directory, DocAddress, Index, IndexReader, ReloadPolicy, Term};
+use tantivy::{DocAddress, IndexReader, Term};
 
 use crate::query::{Builder, Plan};
 use crate::schema::Fields;
-use crate::writer::SYNONYMS_FILE;
-use crate::{analyzer, pack, SearchError, Synonyms, SNIPPET_CHARS};
+use crate::split::{open_reader, LazyDirectory, Pieces, SharedPieces, SplitIndex};
+use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.
 const MAX_PER_PAGE: usize = 2;
@@ -63,79 +62,93 @@ pub struct SnippetInput {
     pub summary: String,
 }
 
-/// An opened index with its analyzer registered; read-only, single-threaded, never reloaded
-/// (but reopened once when the word positions arrive).
+/// An opened index with its analyzer registered; read-only, single-threaded, never reloaded.
+///
+/// The index is read through a [`LazyDirectory`]: the hot part is there from the start, the
+/// pieces come as they are added. Every query method returns [`SearchError::Missing`] with the
+/// pieces it needs when a read found one missing: add them ([`Engine::add_piece`]) and ask again.
 pub struct Engine {
-    dir: RamDirectory,
     reader: IndexReader,
     fields: Fields,
-    synonyms: Arc<Synonyms>,
     /// The query analyzer (words and synonym groups).
     analyzer: TextAnalyzer,
-    /// False while the positions files are zero-filled stand-ins (see [`Engine::add_positions`]).
-    positions: bool,
+    pieces: SharedPieces,
+    /// The length of each piece, to refuse a damaged one.
+    piece_lens: Vec<usize>,
 }
 
 impl Engine {
-    /// Opens the blob written by [`crate::build_index`] (`index.bin`).
-    pub fn open(blob: &[u8]) -> Result<Engine, SearchError> {
-        let dir = RamDirectory::create();
-        let mut synonyms_text = String::new();
-        let mut positions = true;
-        for (name, bytes) in pack::unpack(blob)? {
-            if name == SYNONYMS_FILE {
-                synonyms_text = String::from_utf8_lossy(bytes).into_owned();
-                continue;
-            }
-            match pack::restore_stand_in(&name, bytes) {
-                Some(restored) => {
-                    let (name, file) = restored?;
-                    write(&dir, &name, &file)?;
-                    positions = false;
-                }
-                None => write(&dir, &name, bytes)?,
-            }
-        }
+    /// Opens an index from its hot blob (`hot.bin`); pieces are added as queries need them.
+    pub fn open(hot: &[u8]) -> Result<Engine, SearchError> {
+        let pieces = SharedPieces::default();
+        let opened = LazyDirectory::open(hot, &pieces)?;
         let synonyms =
-            Synonyms::parse(&synonyms_text).map_err(|errs| SearchError::BadPack(format!("synonyms: {}", errs[0])))?;
+            Synonyms::parse(&opened.synonyms).map_err(|errs| SearchError::BadPack(format!("synonyms: {}", errs[0])))?;
         let synonyms = Arc::new(synonyms);
         let analyzer = analyzer(synonyms.clone());
-        let (reader, fields) = open_reader(&dir, &synonyms)?;
-        Ok(Engine { dir, reader, fields, synonyms, analyzer, positions })
+        let (reader, fields) = open_reader(opened.dir, &synonyms)?;
+        Ok(Engine { reader, fields, analyzer, pieces, piece_lens: opened.piece_lens })
     }
 
-    /// True when `query` needs word positions that are not loaded yet (a "quoted phrase", or
-    /// two content words, whose nearness counts): load `positions.bin` and pass it to
-    /// [`Engine::add_positions`] before searching.
-    pub fn needs_positions(&self, query: &str) -> bool {
-        // Decided from the query text alone: building the whole query (completions and all)
-        // here would do it twice on every keystroke.
-        !self.positions && crate::query::needs_positions(&mut self.analyzer.clone(), query)
-    }
-
-    /// Adds the word positions (`positions.bin`), so that phrase queries can run.
-    pub fn add_positions(&mut self, blob: &[u8]) -> Result<(), SearchError> {
-        for (name, bytes) in pack::unpack(blob)? {
-            write(&self.dir, &name, bytes)?;
+    /// Opens a split index with every piece at hand (the terminal, tests).
+    pub fn open_whole(split: &SplitIndex) -> Result<Engine, SearchError> {
+        let engine = Engine::open(&split.hot)?;
+        for (n, piece) in split.pieces.iter().enumerate() {
+            engine.add_piece(n as u32, piece.clone())?;
         }
-        let (reader, fields) = open_reader(&self.dir, &self.synonyms)?;
-        self.reader = reader;
-        self.fields = fields;
-        self.positions = true;
-        Ok(())
+        Ok(engine)
+    }
+
+    /// Adds piece `n` of the index (`pieces/N.bin`); a piece of the wrong length is refused.
+    pub fn add_piece(&self, n: u32, bytes: Vec<u8>) -> Result<(), SearchError> {
+        match self.piece_lens.get(n as usize) {
+            Some(&len) if len == bytes.len() => {
+                Pieces::add(&self.pieces, n, bytes);
+                Ok(())
+            }
+            Some(len) => Err(SearchError::BadPack(format!("piece {n} has {} bytes, not {len}", bytes.len()))),
+            None => Err(SearchError::BadPack(format!("no piece {n} in an index of {}", self.piece_lens.len()))),
+        }
+    }
+
+    /// Runs `op`; when it read from a missing piece (even where it went on without it), the
+    /// answer may be incomplete: [`SearchError::Missing`] names the pieces to add first.
+    fn attempt<T>(&self, op: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+        Pieces::take_missing(&self.pieces);
+        let out = op();
+        let missing = Pieces::take_missing(&self.pieces);
+        if missing.is_empty() {
+            out
+        } else {
+            Err(SearchError::Missing(missing))
+        }
     }
 
     /// The best sections for `p.query`, best first, without snippets.
     pub fn search(&self, p: &SearchParams) -> Result<Vec<Hit>, SearchError> {
+        self.attempt(|| self.search_loaded(p))
+    }
+
+    /// [`Engine::search`] over the pieces loaded so far.
+    fn search_loaded(&self, p: &SearchParams) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
         let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
-        if plan.needs_positions {
-            return Err(SearchError::PositionsNotLoaded);
+        // Load what the query reads in as few rounds as possible before running it.
+        if !crate::warm::warm_query(&searcher, &plan, &self.fields, &self.pieces) {
+            return Ok(Vec::new());
         }
         let limit = p.limit.max(1);
         let mut top = searcher.search(&plan.query, &TopDocs::with_limit(limit * 3 + 10).order_by_score())?;
         // Equal scores (typo matches score a constant) keep index order: a page before its sections.
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // The stored fields of the likely hits, in one round.
+        let shown: Vec<DocAddress> = top.iter().take(limit).map(|(_, a)| *a).collect();
+        for addr in &shown {
+            let _ = searcher.doc::<StoredDoc>(*addr);
+        }
+        if Pieces::has_missing(&self.pieces) {
+            return Ok(Vec::new());
+        }
         let mut hits = Vec::with_capacity(limit);
         let mut per_page: BTreeMap<String, usize> = BTreeMap::new();
         for (score, addr) in top {
@@ -155,34 +168,47 @@ impl Engine {
 
     /// Snippets for `query`, one per input: the best passage of the body with matched words in
     /// `<mark>`, else of the summary, else the start of the text; always HTML-escaped.
-    pub fn snippets(&self, query: &str, inputs: &[SnippetInput]) -> Vec<String> {
-        let searcher = self.reader.searcher();
-        let terms = self.plan(&searcher, query, None).map(|p| self.highlight_terms(&searcher, &p)).unwrap_or_default();
-        let mut gen = SnippetGenerator::new(terms, self.analyzer.clone(), self.fields.body, SNIPPET_CHARS);
-        gen.set_max_num_chars(SNIPPET_CHARS);
-        inputs.iter().map(|i| snippet(&gen, i)).collect()
+    pub fn snippets(&self, query: &str, inputs: &[SnippetInput]) -> Result<Vec<String>, SearchError> {
+        self.attempt(|| {
+            let searcher = self.reader.searcher();
+            let terms =
+                self.plan(&searcher, query, None).map(|p| self.highlight_terms(&searcher, &p)).unwrap_or_default();
+            let mut gen = SnippetGenerator::new(terms, self.analyzer.clone(), self.fields.body, SNIPPET_CHARS);
+            gen.set_max_num_chars(SNIPPET_CHARS);
+            Ok(inputs.iter().map(|i| snippet(&gen, i)).collect())
+        })
     }
 
-    /// Search and snippets in one go, for callers that have the texts at hand.
+    /// Search and snippets in one go, for callers that have every piece and the texts at hand.
     pub fn search_with_text(&self, p: &SearchParams, text: impl Fn(&Hit) -> String) -> Result<Vec<Hit>, SearchError> {
         let mut hits = self.search(p)?;
-        self.fill_snippets(&p.query, &mut hits, text);
+        self.fill_snippets(&p.query, &mut hits, text)?;
         Ok(hits)
     }
 
     /// Sets each hit's snippet for `query` from its section text (`text`) and summary.
-    pub fn fill_snippets(&self, query: &str, hits: &mut [Hit], text: impl Fn(&Hit) -> String) {
+    pub fn fill_snippets(
+        &self,
+        query: &str,
+        hits: &mut [Hit],
+        text: impl Fn(&Hit) -> String,
+    ) -> Result<(), SearchError> {
         let inputs: Vec<SnippetInput> =
             hits.iter().map(|h| SnippetInput { body: text(h), summary: h.summary.clone() }).collect();
-        for (h, s) in hits.iter_mut().zip(self.snippets(query, &inputs)) {
+        for (h, s) in hits.iter_mut().zip(self.snippets(query, &inputs)?) {
             h.snippet = s;
         }
+        Ok(())
     }
 
     /// "Did you mean": for a query that found nothing, up to [`MAX_SUGGESTIONS`] queries with
     /// its unknown words replaced by near words of the index's own vocabulary (titles,
     /// headings, aliases, tags, summaries), each of which finds something.
-    pub fn suggest(&self, query: &str, kind: Option<&str>) -> Vec<String> {
+    pub fn suggest(&self, query: &str, kind: Option<&str>) -> Result<Vec<String>, SearchError> {
+        self.attempt(|| Ok(self.suggest_loaded(query, kind)))
+    }
+
+    fn suggest_loaded(&self, query: &str, kind: Option<&str>) -> Vec<String> {
         let searcher = self.reader.searcher();
         let words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
@@ -220,13 +246,9 @@ impl Engine {
                 continue;
             }
             // Every word comes from the vocabulary, so each suggestion finds something; checked
-            // where the check can run without word positions (which the kind filter needs).
+            // all the same (the kind filter may rule it out).
             let params = SearchParams { query: s.clone(), kind: kind.map(str::to_string), limit: 1 };
-            let checked = match self.search(&params) {
-                Ok(hits) => !hits.is_empty(),
-                Err(_) => true,
-            };
-            if checked {
+            if self.search_loaded(&params).is_ok_and(|hits| !hits.is_empty()) {
                 out.push(s);
             }
         }
@@ -240,18 +262,19 @@ impl Engine {
     /// Where `query`'s words occur in each of `texts` (stems, typo, prefix and synonym
     /// matches too), as `[start, end)` offsets in UTF-16 code units: JavaScript string
     /// indices, for marking a page opened from a result.
-    pub fn marks(&self, query: &str, texts: &[String]) -> Vec<Vec<(usize, usize)>> {
-        let searcher = self.reader.searcher();
-        let Some(plan) = self.plan(&searcher, query, None) else { return vec![Vec::new(); texts.len()] };
-        let mut terms: std::collections::HashSet<String> = plan.highlight.iter().cloned().collect();
-        terms.extend(self.typo_matches(&searcher, &plan.fuzzy));
-        let mut analyzer = self.analyzer.clone();
-        texts.iter().map(|text| marks_in(&mut analyzer, &terms, text)).collect()
+    pub fn marks(&self, query: &str, texts: &[String]) -> Result<Vec<Vec<(usize, usize)>>, SearchError> {
+        self.attempt(|| {
+            let searcher = self.reader.searcher();
+            let Some(plan) = self.plan(&searcher, query, None) else { return Ok(vec![Vec::new(); texts.len()]) };
+            let mut terms: std::collections::HashSet<String> = plan.highlight.iter().cloned().collect();
+            terms.extend(self.typo_matches(&searcher, &plan.fuzzy));
+            let mut analyzer = self.analyzer.clone();
+            Ok(texts.iter().map(|text| marks_in(&mut analyzer, &terms, text)).collect())
+        })
     }
 
     fn plan(&self, searcher: &tantivy::Searcher, query: &str, kind: Option<&str>) -> Option<Plan> {
-        let positions = self.positions;
-        Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone(), positions }.build(query, kind)
+        Builder { fields: self.fields, searcher, analyzer: self.analyzer.clone() }.build(query, kind)
     }
 
     fn hit(&self, searcher: &tantivy::Searcher, score: f32, addr: DocAddress) -> Result<Hit, SearchError> {
@@ -330,20 +353,6 @@ fn marks_in(analyzer: &mut TextAnalyzer, terms: &std::collections::HashSet<Strin
     }
     let utf16 = |byte: usize| text.get(..byte).map_or(0, |s| s.encode_utf16().count());
     merged.into_iter().map(|(a, b)| (utf16(a), utf16(b))).collect()
-}
-
-fn write(dir: &RamDirectory, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
-    dir.atomic_write(std::path::Path::new(name), bytes).map_err(|e| SearchError::BadPack(format!("{name}: {e}")))
-}
-
-/// Opens the index in `dir` with the analyzers it was built with registered.
-fn open_reader(dir: &RamDirectory, synonyms: &Arc<Synonyms>) -> Result<(IndexReader, Fields), SearchError> {
-    let index = Index::open(dir.clone())?;
-    analyzer::register_all(index.tokenizers(), synonyms);
-    let fields = Fields::of(&index.schema())?;
-    // Manual reload: the index never changes once opened, and watching would need threads.
-    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-    Ok((reader, fields))
 }
 
 /// A stored document read as plain strings and numbers.

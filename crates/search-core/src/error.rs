@@ -11,8 +11,9 @@ pub enum SearchError {
     Synonyms(#[from] crate::synonyms::SynonymsError),
     #[error("indexing stopped unexpectedly (a thread panicked)")]
     IndexingPanicked,
-    #[error("this query has a phrase: load the word positions (positions.bin) first")]
-    PositionsNotLoaded,
+    /// The answer needs these index pieces, not loaded yet: add them and ask again.
+    #[error("index pieces not loaded yet: {0:?}")]
+    Missing(Vec<u32>),
     #[error("cannot encode results: {0}")]
     Json(#[from] serde_json::Error),
 }

@@ -11,15 +11,17 @@ mod error;
 mod pack;
 mod query;
 mod schema;
+mod split;
 mod synonyms;
 mod terms;
+mod warm;
 mod words;
 mod writer;
 
 pub use analyzer::{analyzer, Analyzed};
 pub use engine::{escape, Engine, Hit, SearchParams, SnippetInput};
 pub use error::SearchError;
-pub use pack::{pack, unpack};
+pub use split::{SplitIndex, PIECE_BYTES};
 pub use synonyms::{Synonyms, SynonymsError};
 pub use writer::{build_index, BuiltIndex, LiveIndex, SectionDoc};
 

@@ -120,26 +120,6 @@ fn analyze_capped(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
     tokens
 }
 
-/// True when `query` needs word positions: a "quoted phrase" of two or more words, or two
-/// content words outside phrases (their proximity bonus is a phrase query with slop).
-pub(crate) fn needs_positions(analyzer: &mut TextAnalyzer, query: &str) -> bool {
-    let mut content_words = 0;
-    for unit in split_units(query) {
-        match unit {
-            Unit::Phrase(text) => {
-                if analyze_capped(analyzer, &text).iter().filter(|t| !t.is_group).count() > 1 {
-                    return true;
-                }
-            }
-            Unit::Words { text, .. } => {
-                content_words +=
-                    analyze_capped(analyzer, &text).iter().filter(|t| !t.is_group && !is_stop_word(&t.raw)).count();
-            }
-        }
-    }
-    content_words > 1
-}
-
 /// A built query and the terms its snippets should highlight.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
@@ -148,8 +128,6 @@ pub(crate) struct Plan {
     /// Words matched with typos and their distance, expanded against the body dictionary for
     /// highlighting.
     pub fuzzy: Vec<(String, u8)>,
-    /// Word positions are needed and not loaded: the query must not run yet.
-    pub needs_positions: bool,
 }
 
 /// One content word (or synonym group) of the query: it adds to the score when it matches.
@@ -166,20 +144,13 @@ pub(crate) struct Builder<'a> {
     pub fields: Fields,
     pub searcher: &'a Searcher,
     pub analyzer: TextAnalyzer,
-    /// Whether word positions are loaded (phrases and proximity need them).
-    pub positions: bool,
 }
 
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl Builder<'_> {
     pub fn build(&mut self, text: &str, kind: Option<&str>) -> Option<Plan> {
-        let mut plan = Plan {
-            query: Box::new(BooleanQuery::new(vec![])),
-            highlight: vec![],
-            fuzzy: vec![],
-            needs_positions: false,
-        };
+        let mut plan = Plan { query: Box::new(BooleanQuery::new(vec![])), highlight: vec![], fuzzy: vec![] };
         let mut concepts: Vec<Concept> = Vec::new();
         let mut stops: Clauses = Vec::new();
         let mut phrases: Clauses = Vec::new();
@@ -199,7 +170,7 @@ impl Builder<'_> {
             }
         } else {
             let mut extras: Clauses = stops;
-            extras.extend(self.proximity(&concepts, &mut plan));
+            extras.extend(self.proximity(&concepts));
             if looks_like_question(text) {
                 extras.extend(self.faq_bonus(&concepts));
             }
@@ -262,7 +233,6 @@ impl Builder<'_> {
             concepts.push(Concept {
                 query: Box::new(BooleanQuery::new(both)),
                 terms: vec![t.term.clone()],
-                // Only words `needs_positions` counts may ask for positions.
                 stem: (!is_stop_word(&t.raw)).then(|| t.term.clone()),
             });
         }
@@ -317,12 +287,11 @@ impl Builder<'_> {
     }
 
     /// A bonus for each pair of neighbouring content words found close together in one field.
-    fn proximity(&self, concepts: &[Concept], plan: &mut Plan) -> Clauses {
+    fn proximity(&self, concepts: &[Concept]) -> Clauses {
         let stems: Vec<&String> = concepts.iter().filter_map(|c| c.stem.as_ref()).collect();
         if stems.len() < 2 {
             return Vec::new();
         }
-        plan.needs_positions |= !self.positions;
         let mut out: Clauses = Vec::new();
         for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
             for field in [self.fields.title, self.fields.heading, self.fields.summary, self.fields.body] {
@@ -368,7 +337,6 @@ impl Builder<'_> {
             }
             _ => {}
         }
-        plan.needs_positions |= !self.positions;
         let first = words[0].position;
         let mut any: Clauses = Vec::new();
         for (field, boost) in self.fields.weighted() {

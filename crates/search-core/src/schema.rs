@@ -41,11 +41,14 @@ pub(crate) struct Fields {
     pub slot: Field,
 }
 
-/// A text field analyzed by `analyzer`; positions only where phrases need them.
-fn text(analyzer: &str, positions: bool, stored: bool) -> TextOptions {
-    let record = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
-    let opts = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record));
+/// A text field analyzed by `analyzer`. `full`: with word positions (for phrases) and length
+/// norms (for BM25). The others are short companion and list fields (the page title on sections,
+/// synonym groups, tags, category): their lengths say little, and a field's norms cost a byte per
+/// section that a query loads whole (see [`crate::SplitIndex`]).
+fn text(analyzer: &str, full: bool, stored: bool) -> TextOptions {
+    let record = if full { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+    let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record).set_fieldnorms(full);
+    let opts = TextOptions::default().set_indexing_options(indexing);
     if stored {
         opts.set_stored()
     } else {
@@ -68,7 +71,9 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("aliases", text(WORDS, true, false));
     b.add_text_field("tags", text(ANALYZER, false, false));
     b.add_text_field("category", text(ANALYZER, false, false));
-    b.add_text_field("kind", STRING | STORED);
+    // The kind filter scores nothing: no norms to load for it.
+    let kind = TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::Basic);
+    b.add_text_field("kind", TextOptions::default().set_indexing_options(kind.set_fieldnorms(false)).set_stored());
     b.add_text_field("kind_label", STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("page", STRING);

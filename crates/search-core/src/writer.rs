@@ -1,4 +1,4 @@
-//! Builds the index (native side): documents in, one packed blob and the text chunks out.
+//! Builds the index (native side): documents in, the split index and the text chunks out.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -11,10 +11,8 @@ use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Directory, Index, IndexWriter, TantivyDocument, Term};
 
 use crate::schema::{schema, Fields};
-use crate::{analyzer, pack, SearchError, Synonyms};
-
-/// Name of the synonyms file inside the packed index.
-pub(crate) const SYNONYMS_FILE: &str = "rapport-synonyms.txt";
+use crate::split::{self, SplitIndex};
+use crate::{analyzer, SearchError, Synonyms};
 
 /// Memory budget of a live index's writer (tantivy's minimum is 15 MB); edits are small.
 const LIVE_WRITER_BYTES: usize = 20 << 20;
@@ -40,14 +38,12 @@ pub struct SectionDoc<'a> {
     pub url: Cow<'a, str>,
 }
 
-/// The built index: the packed blob, the packed positions and the body texts, grouped in the
-/// chunks the browser loads for snippets.
+/// The built index: split for loading by the piece, and the body texts, grouped in the chunks
+/// the browser loads for snippets.
 #[derive(Debug)]
 pub struct BuiltIndex<'a> {
-    /// Everything a query needs except word positions (see [`crate::pack::split_positions`]).
-    pub blob: Vec<u8>,
-    /// Word positions, needed only for "quoted phrases" and loaded only then.
-    pub positions: Vec<u8>,
+    /// The index files as a hot blob and pieces (see [`crate::SplitIndex`]).
+    pub index: SplitIndex,
     /// The body texts of chunk `first_chunk + i`, in slot order (borrowed from the documents:
     /// the caller writes them out in whatever form it serves).
     pub chunks: Vec<Vec<&'a str>>,
@@ -79,8 +75,8 @@ fn build<'a>(
     });
     let second = second.map_err(|_| SearchError::IndexingPanicked)?;
     let (index, dir) = join_segments(first?, second?, synonyms)?;
-    let (blob, positions) = packed(&index, &dir, synonyms)?;
-    Ok((index, dir, BuiltIndex { blob, positions, chunks, first_chunk: 0 }))
+    let split = split::split(&index_files(&index, &dir)?, synonyms)?;
+    Ok((index, dir, BuiltIndex { index: split, chunks, first_chunk: 0 }))
 }
 
 /// The index of the first page that starts in the second half of `docs` (or `docs.len()`).
@@ -225,8 +221,8 @@ impl LiveIndex {
         }
         self.writer.commit()?;
         self.next_chunk += chunks.len();
-        let (blob, positions) = packed(&self.index, &self.dir, &self.synonyms)?;
-        Ok(BuiltIndex { blob, positions, chunks, first_chunk })
+        let index = split::split(&index_files(&self.index, &self.dir)?, &self.synonyms)?;
+        Ok(BuiltIndex { index, chunks, first_chunk })
     }
 
     /// Number of segments the index now has: those of a full build, and one more per update.
@@ -304,15 +300,8 @@ fn chunk_texts<'a>(docs: &'a [SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<
     (places, chunks)
 }
 
-/// The index packed in two blobs: the main one with stand-ins for the positions files, and the
-/// positions.
-fn packed(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<(Vec<u8>, Vec<u8>), SearchError> {
-    let (main, positions) = pack::split_positions(index_files(index, dir, syn)?)?;
-    Ok((pack::pack(&main), pack::pack(&positions)))
-}
-
-/// Every file of the finished index plus the synonyms it was built with.
-fn index_files(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+/// Every file of the finished index: meta.json, then the segment files by name.
+fn index_files(index: &Index, dir: &RamDirectory) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
     let metas = index.load_metas()?;
     let mut names: Vec<String> =
         metas.list_segment_files().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
@@ -326,6 +315,5 @@ fn index_files(index: &Index, dir: &RamDirectory, syn: &Synonyms) -> Result<Vec<
         }
         files.push((name.clone(), read(dir, path)?));
     }
-    files.push((SYNONYMS_FILE.to_string(), syn.source().as_bytes().to_vec()));
     Ok(files)
 }

@@ -1,6 +1,6 @@
 //! Ranking, analysis and snippet behaviour on a small fixture corpus.
 
-use search_core::{build_index, Engine, Hit, LiveIndex, SearchError, SearchParams, SectionDoc, Synonyms};
+use search_core::{build_index, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
 
 const SYNONYMS: &str = "\
 behavioural = behavioral
@@ -133,8 +133,7 @@ fn fixture() -> Fixture {
     let docs = docs();
     let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
     let chunks = owned(&built.chunks);
-    let mut engine = Engine::open(&built.blob).unwrap();
-    engine.add_positions(&built.positions).unwrap();
+    let engine = Engine::open_whole(&built.index).unwrap();
     Fixture { engine, chunks }
 }
 
@@ -294,7 +293,7 @@ fn synonym_groups_do_not_lengthen_titles() {
     ];
     docs.extend((0..8).map(|i| page(format!("Page {i}"), "Client and therapist meet.", format!("p{i}.html"))));
     let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
-    let engine = Engine::open(&built.blob).unwrap();
+    let engine = Engine::open_whole(&built.index).unwrap();
     let urls = |q: &str| -> Vec<String> {
         let p = SearchParams { query: q.into(), kind: None, limit: 10 };
         engine.search(&p).unwrap().into_iter().map(|h| h.url).collect()
@@ -389,8 +388,7 @@ fn a_live_index_replaces_one_page_in_place() {
     chunks.extend(owned(&update.chunks));
     assert_eq!(live.segments(), before + 1, "one update, one small segment");
 
-    let mut engine = Engine::open(&update.blob).unwrap();
-    engine.add_positions(&update.positions).unwrap();
+    let engine = Engine::open_whole(&update.index).unwrap();
     let f = Fixture { engine, chunks };
     assert!(f.urls("\"remoralization\"").is_empty(), "the old text is gone");
     let hits = f.search("instillation morale");
@@ -400,33 +398,11 @@ fn a_live_index_replaces_one_page_in_place() {
 
     let removed = live.update(&["factors/hope.html".into()], &[]).unwrap();
     assert!(removed.chunks.is_empty());
-    assert!(Engine::open(&removed.blob)
+    assert!(Engine::open_whole(&removed.index)
         .unwrap()
         .search(&SearchParams { query: "\"instillation\"".into(), kind: None, limit: 5 })
         .unwrap()
         .is_empty());
-}
-
-#[test]
-fn positions_load_only_for_phrases() {
-    let docs = docs();
-    let built = build_index(&docs, &Synonyms::parse(SYNONYMS).unwrap()).unwrap();
-    let mut engine = Engine::open(&built.blob).unwrap();
-    let full = fixture();
-    let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 10 };
-    for q in ["empathy", "the alliance", "ruptrue ", "behavioral", "\"empathy\"", "how do I empathise"] {
-        assert!(!engine.needs_positions(q), "{q}");
-        let without: Vec<String> = engine.search(&params(q)).unwrap().into_iter().map(|h| h.url).collect();
-        assert_eq!(without, full.urls(q), "{q}: the same results without positions");
-    }
-    assert!(engine.needs_positions("\"thought records\""));
-    // Two content words rank higher near each other: their proximity needs positions too.
-    assert!(engine.needs_positions("working alliance"));
-    assert!(matches!(engine.search(&params("\"thought records\"")), Err(SearchError::PositionsNotLoaded)));
-    engine.add_positions(&built.positions).unwrap();
-    assert!(!engine.needs_positions("\"thought records\""));
-    let hits = engine.search(&params("\"thought records\"")).unwrap();
-    assert_eq!(hits.into_iter().map(|h| h.url).collect::<Vec<_>>(), ["modalities/cbt.html#homework"]);
 }
 
 #[test]
@@ -435,10 +411,9 @@ fn the_same_pages_give_a_byte_identical_index() {
     let synonyms = Synonyms::parse(SYNONYMS).unwrap();
     let a = build_index(&docs, &synonyms).unwrap();
     let b = build_index(&docs, &synonyms).unwrap();
-    assert!(a.blob == b.blob, "index.bin differs between two builds of the same pages");
-    assert!(a.positions == b.positions, "positions differ between two builds of the same pages");
+    assert!(a.index == b.index, "the index differs between two builds of the same pages");
     // And the fixed segment ids still make a working index.
-    let engine = Engine::open(&a.blob).unwrap();
+    let engine = Engine::open_whole(&a.index).unwrap();
     let p = SearchParams { query: "empathy".into(), kind: None, limit: 10 };
     assert!(!engine.search(&p).unwrap().is_empty());
 }
@@ -447,14 +422,14 @@ fn the_same_pages_give_a_byte_identical_index() {
 fn did_you_mean_offers_near_words_of_the_index() {
     let f = fixture();
     assert!(f.urls("xqzjw").is_empty());
-    assert!(f.engine.suggest("xqzjw", None).is_empty(), "nothing near: no suggestion");
+    assert!(f.engine.suggest("xqzjw", None).unwrap().is_empty(), "nothing near: no suggestion");
     // Too far for typo matching (three edits), near enough for a suggestion.
     let word = "empthyy";
     assert!(f.urls(&format!("{word} ")).is_empty());
-    let s = f.engine.suggest(word, None);
+    let s = f.engine.suggest(word, None).unwrap();
     assert_eq!(s.first().map(String::as_str), Some("empathy"), "{s:?}");
     // Known and stop words stay as typed.
-    assert_eq!(f.engine.suggest("how to empthyy", None).first().map(String::as_str), Some("how to empathy"));
+    assert_eq!(f.engine.suggest("how to empthyy", None).unwrap().first().map(String::as_str), Some("how to empathy"));
 }
 
 #[test]
@@ -465,7 +440,7 @@ fn marks_cover_typos_stems_and_synonyms_in_utf16_offsets() {
         "The working alliance, or therapeutic relationship.".to_string(),
         "Nothing here.".to_string(),
     ];
-    let marks = f.engine.marks("emapthy working alliance", &texts);
+    let marks = f.engine.marks("emapthy working alliance", &texts).unwrap();
     let words = |i: usize| -> Vec<String> {
         let units: Vec<u16> = texts[i].encode_utf16().collect();
         marks[i].iter().map(|&(a, b)| String::from_utf16_lossy(&units[a..b])).collect()

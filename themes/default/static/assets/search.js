@@ -65,8 +65,8 @@
     if (!enginePromise) {
       var glue = loadScript(base + "search_wasm.js");
       var wasm = loadBinary("search_wasm_bg.wasm");
-      var index = loadBinary("index.bin");
-      enginePromise = Promise.all([glue, wasm, index]).then(function (r) {
+      var hot = loadBinary("hot.bin");
+      enginePromise = Promise.all([glue, wasm, hot]).then(function (r) {
         /* global rapportSearchWasm */
         return rapportSearchWasm({ module_or_path: r[1] }).then(function () {
           return new rapportSearchWasm.SearchEngine(r[2]);
@@ -77,18 +77,22 @@
     return enginePromise;
   }
 
-  // The engine, with the word positions added first when `query` has a "quoted phrase"
-  // (they are loaded only then: most searches never need them).
-  var positionsPromise = null;
-  function engineFor(query) {
-    return engine().then(function (eng) {
-      if (!eng.needsPositions(query)) return eng;
-      if (!positionsPromise) {
-        positionsPromise = loadBinary("positions.bin").then(function (bytes) { eng.addPositions(bytes); });
-        positionsPromise.catch(function (e) { positionsPromise = null; report(e); });
-      }
-      return positionsPromise.then(function () { return eng; });
-    });
+  // The index comes in pieces (search/pieces/N.bin, or N.bin.js from disk), loaded only when
+  // the engine asks for them: `ask` runs an engine call, and while it answers {"need": [N, ...]}
+  // loads those pieces (all at once) and asks again; then it resolves to the answer.
+  var pieces = {};
+  function piece(eng, n) {
+    if (!pieces[n]) {
+      pieces[n] = loadBinary("pieces/" + n + ".bin").then(function (bytes) { eng.addPiece(n, bytes); });
+      pieces[n].catch(function () { delete pieces[n]; });
+    }
+    return pieces[n];
+  }
+
+  function ask(eng, call) {
+    var r = JSON.parse(call(eng));
+    if (!r.need) return Promise.resolve(r.ok);
+    return Promise.all(r.need.map(function (n) { return piece(eng, n); })).then(function () { return ask(eng, call); });
   }
 
   // Text chunks come only as scripts (as small as JSON, and loadable from disk too).
@@ -165,7 +169,7 @@
     });
     return Promise.all(loads).then(function () {
       var inputs = hits.map(function (h) { return { body: needed[h.chunk][h.slot] || "", summary: h.summary }; });
-      return JSON.parse(eng.snippets(query, JSON.stringify(inputs)));
+      return ask(eng, function (e) { return e.snippets(query, JSON.stringify(inputs)); });
     });
   }
 
@@ -180,11 +184,12 @@
   // For tests and the benchmark: the engine's hits with snippets, as `rapport search --json` has them.
   window.RapportSearch = {
     search: function (query, kind, limit) {
-      return engineFor(query).then(function (eng) {
-        var hits = JSON.parse(eng.search(query, kind || "", limit || 10));
-        return snippetsFor(eng, query, hits).then(function (html) {
-          hits.forEach(function (h, i) { h.snippet = html[i]; });
-          return hits;
+      return engine().then(function (eng) {
+        return ask(eng, function (e) { return e.search(query, kind || "", limit || 10); }).then(function (hits) {
+          return snippetsFor(eng, query, hits).then(function (html) {
+            hits.forEach(function (h, i) { h.snippet = html[i]; });
+            return hits;
+          });
         });
       });
     },
@@ -198,13 +203,17 @@
   // "No exact matches": did-you-mean queries from the index's own words (each runs `choose`
   // or opens the results page) and links to the kind indexes from the site's navigation.
   function noMatches(eng, query, kind, choose) {
+    return ask(eng, function (e) { return e.suggest(query, kind || ""); })
+      .catch(function () { return []; })
+      .then(function (suggestions) { return noMatchesBox(query, kind, choose, suggestions); });
+  }
+
+  function noMatchesBox(query, kind, choose, suggestions) {
     var box = document.createElement("div");
     box.className = "search-empty";
     var p = document.createElement("p");
     p.textContent = countText(0, query) + ".";
     box.appendChild(p);
-    var suggestions = [];
-    try { suggestions = JSON.parse(eng.suggest(query, kind || "")); } catch (e) { suggestions = []; }
     if (suggestions.length) {
       var mean = document.createElement("p");
       mean.className = "search-suggest";
@@ -273,25 +282,29 @@
       clearPanel();
       return;
     }
-    engineFor(query).then(function (eng) {
+    engine().then(function (eng) {
       if (mine !== seq) return;
-      var hits = JSON.parse(eng.search(query, "", DROPDOWN_LIMIT));
-      clearPanel();
-      hits.forEach(function (hit, i) { list.appendChild(resultOption(hit, i, query)); });
-      // "No matches" (with its links) sits beside the listbox, not in it: a listbox holds options only.
-      list.hidden = !hits.length;
-      if (!hits.length) {
-        panel.appendChild(noMatches(eng, query, "", function (s) {
+      return ask(eng, function (e) { return e.search(query, "", DROPDOWN_LIMIT); }).then(function (hits) {
+        if (mine !== seq) return;
+        var none = hits.length ? null : noMatches(eng, query, "", function (s) {
           input.value = s;
           input.focus();
           runDropdown(performance.now());
-        }));
-      }
-      setOpen(true);
-      setActive(-1);
-      live.textContent = countText(hits.length, query);
-      rendered(query, hits.length, started);
-      return fillSnippets(eng, query, hits, list, function () { return mine === seq; });
+        });
+        return Promise.resolve(none).then(function (box) {
+          if (mine !== seq) return;
+          clearPanel();
+          hits.forEach(function (hit, i) { list.appendChild(resultOption(hit, i, query)); });
+          // "No matches" (with its links) sits beside the listbox, not in it: a listbox holds options only.
+          list.hidden = !hits.length;
+          if (box) panel.appendChild(box);
+          setOpen(true);
+          setActive(-1);
+          live.textContent = countText(hits.length, query);
+          rendered(query, hits.length, started);
+          return fillSnippets(eng, query, hits, list, function () { return mine === seq; });
+        });
+      });
     }).catch(report);
   }
 
@@ -373,8 +386,13 @@
     }
     var started = performance.now();
     status.textContent = "Searching…";
-    engineFor(query).then(function (eng) {
-      var hits = JSON.parse(eng.search(query, kind, PAGE_LIMIT));
+    engine().then(function (eng) {
+      return ask(eng, function (e) { return e.search(query, kind, PAGE_LIMIT); }).then(function (hits) {
+        return show(eng, hits);
+      });
+    }).catch(report);
+
+    function show(eng, hits) {
       page.textContent = "";
       hits.forEach(function (hit) {
         var li = document.createElement("li");
@@ -385,14 +403,16 @@
       status.textContent = countText(hits.length, query);
       var previous = document.getElementById("search-page-none");
       if (previous) previous.remove();
-      if (!hits.length) {
-        var none = noMatches(eng, query, kind, null);
-        none.id = "search-page-none";
-        page.parentNode.insertBefore(none, page.nextSibling);
-      }
-      rendered(query, hits.length, started);
-      return fillSnippets(eng, query, hits, page, function () { return true; });
-    }).catch(report);
+      var none = hits.length ? null : noMatches(eng, query, kind, null);
+      return Promise.resolve(none).then(function (box) {
+        if (box) {
+          box.id = "search-page-none";
+          page.parentNode.insertBefore(box, page.nextSibling);
+        }
+        rendered(query, hits.length, started);
+        return fillSnippets(eng, query, hits, page, function () { return true; });
+      });
+    }
   }
 
   if (page) runPage();
@@ -455,9 +475,11 @@
     var query = new URLSearchParams(location.search).get("q") || "";
     var main = document.getElementById("main");
     if (!query.trim() || !main) return;
+    var nodes = textNodes(main);
+    var texts = JSON.stringify(nodes.map(function (n) { return n.nodeValue; }));
     engine().then(function (eng) {
-      var nodes = textNodes(main);
-      var ranges = JSON.parse(eng.marks(query, JSON.stringify(nodes.map(function (n) { return n.nodeValue; }))));
+      return ask(eng, function (e) { return e.marks(query, texts); });
+    }).then(function (ranges) {
       nodes.forEach(function (n, i) { if (ranges[i] && ranges[i].length) markNode(n, ranges[i]); });
       var bar = document.createElement("div");
       bar.className = "search-arrival";

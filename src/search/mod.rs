@@ -1,9 +1,10 @@
-//! Builds the tantivy search index from the site model (uses search-core) and answers `rapport search`.
+//! Builds the tantivy search index from the site model (uses search-core); `terminal.rs`
+//! answers `rapport search`, `files.rs` names the files both use.
 //!
 //! Output under `search/`:
-//! - `index.bin`: every index file packed in one blob (search-core's format), plus `.js` copy,
-//!   with stand-ins for the word positions;
-//! - `positions.bin`: the word positions, loaded only for phrase queries;
+//! - `hot.bin`: what opening the index reads (search-core's split format), plus `.js` copy;
+//! - `pieces/N.bin`: the index files end to end in fixed-size pieces, each with a `.js` copy,
+//!   loaded as queries need them;
 //! - `text/N.json.js`: section body texts, loaded lazily for the snippets of the top results
 //!   (script-wrapped only: a script loads over http and from disk alike);
 //! - `search_wasm_bg.wasm` and `search_wasm.js`: the engine built by build.rs, embedded here.
@@ -13,15 +14,18 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
 use rayon::prelude::*;
-use search_core::{BuiltIndex, Engine, Hit, LiveIndex, SearchParams, SectionDoc, Synonyms};
+use search_core::{BuiltIndex, LiveIndex, SectionDoc, Synonyms};
 
+mod files;
+mod terminal;
+
+use self::files::{base64_literal, chunk_name, file, piece_name, script_file, KindLink};
+pub use self::files::{DIR, HOT_FILE, KINDS_FILE};
+pub use self::terminal::{search_command, search_site, SearchRequest};
 use crate::diagnostics::Diagnostic;
-use crate::error::Error;
 use crate::markdown::{WIKI_CLOSE, WIKI_OPEN};
 use crate::model::config;
 use crate::model::output::{ExtraPage, OutputFile};
@@ -33,15 +37,6 @@ const WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search_wasm_bg.was
 /// wasm-bindgen's glue for it (a classic script defining `rapportSearchWasm`).
 const GLUE: &str = include_str!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
 
-/// Folder of the search files in the output.
-pub const DIR: &str = "search";
-/// The packed index.
-pub const INDEX_FILE: &str = "index.bin";
-/// Its word positions, loaded only for phrase queries.
-pub const POSITIONS_FILE: &str = "positions.bin";
-/// The kind indexes (label and root-relative URL), for the "No exact matches" hint of
-/// `rapport search`; the browser takes them from the page's navigation.
-pub const KINDS_FILE: &str = "kinds.json";
 /// The synonyms file used when site.toml names none.
 const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 
@@ -117,9 +112,9 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
     vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))]
 }
 
-/// The packed index and positions, each with its script-wrapped copy, and the text chunks.
-/// Binary files are fetched over http (no base64), so they come in both forms; the text chunks
-/// are as small in a script as in JSON, so a script is all they need.
+/// The hot part and the pieces of the index, each with its script-wrapped copy, and the text
+/// chunks. Binary files are fetched over http (no base64), so they come in both forms; the text
+/// chunks are as small in a script as in JSON, so a script is all they need.
 fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = built
         .chunks
@@ -130,49 +125,15 @@ fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
             script_file(&name, |out| out.push_str(&serde_json::to_string(texts).unwrap_or_default()))
         })
         .collect();
-    for (name, bytes) in [(INDEX_FILE, built.blob), (POSITIONS_FILE, built.positions)] {
-        files.push(script_file(name, |out| base64_literal(&bytes, out)));
-        files.push(file(name, bytes));
-    }
+    let pieces: Vec<(String, Vec<u8>)> =
+        built.index.pieces.into_iter().enumerate().map(|(n, bytes)| (piece_name(n as u32), bytes)).collect();
+    let binaries = std::iter::once((HOT_FILE.to_string(), built.index.hot)).chain(pieces);
+    files.par_extend(
+        binaries
+            .par_bridge()
+            .flat_map_iter(|(name, bytes)| [script_file(&name, |out| base64_literal(&bytes, out)), file(&name, bytes)]),
+    );
     files
-}
-
-fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
-    OutputFile { path: format!("{DIR}/{name}"), bytes }
-}
-
-/// Name of text chunk `n` (its file is this plus `.js`).
-fn chunk_name(n: u64) -> String {
-    format!("text/{n}.json")
-}
-
-/// Start of a script copy, up to the value.
-fn script_head(name: &str) -> String {
-    format!(
-        "(window.RapportSearchData=window.RapportSearchData||{{}})[{}]=",
-        serde_json::to_string(name).unwrap_or_default()
-    )
-}
-
-/// `search/NAME.js`: sets `RapportSearchData[NAME]` to the JS value (a JSON or string literal)
-/// that `value` appends.
-fn script_file(name: &str, value: impl FnOnce(&mut String)) -> OutputFile {
-    let mut js = script_head(name);
-    value(&mut js);
-    js.push_str(";\n");
-    file(&format!("{name}.js"), js.into_bytes())
-}
-
-/// Appends `bytes` as a base64 string literal (encoded in place: the index is megabytes).
-fn base64_literal(bytes: &[u8], out: &mut String) {
-    out.push('"');
-    BASE64.encode_string(bytes, out);
-    out.push('"');
-}
-
-/// The value a script copy made by [`script_file`] holds.
-fn script_value<'a>(name: &str, js: &'a str) -> Option<&'a str> {
-    js.strip_prefix(&script_head(name))?.trim_end().strip_suffix(';')
 }
 
 /// The problems of the synonyms file, as `build` finds them (for `check`).
@@ -277,13 +238,6 @@ fn titled_links<'a>(site: &Site, text: Cow<'a, str>) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
-/// A kind index to browse when a search finds nothing.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct KindLink {
-    label: String,
-    url: String,
-}
-
 /// Every kind with pages except plain pages, in site.toml order (as the navigation lists them).
 fn kind_links(site: &Site) -> Vec<KindLink> {
     site.config
@@ -309,174 +263,4 @@ pub fn extra_pages(site: &Site) -> Vec<ExtraPage> {
         title: "Search".into(),
         extra: serde_json::json!({ "kinds": kinds }),
     }]
-}
-
-/// Options of `rapport search`.
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    pub query: String,
-    pub limit: usize,
-    pub kind: Option<String>,
-    pub json: bool,
-}
-
-/// One result as `rapport search --json` prints it.
-#[derive(Debug, serde::Serialize)]
-struct JsonHit<'a> {
-    title: &'a str,
-    heading: &'a str,
-    url: &'a str,
-    kind: &'a str,
-    score: f32,
-    snippet: &'a str,
-}
-
-/// Runs `rapport search` against the index in the built site at `out_dir`; returns what to print.
-pub fn search_command(out_dir: &Path, req: &SearchRequest) -> Result<String, Error> {
-    let (hits, suggestions) = search_site(out_dir, req)?;
-    if req.json {
-        let list: Vec<JsonHit> = hits
-            .iter()
-            .map(|h| JsonHit {
-                title: &h.title,
-                heading: &h.heading,
-                url: &h.url,
-                kind: &h.kind,
-                score: h.score,
-                snippet: &h.snippet,
-            })
-            .collect();
-        let mut out = serde_json::to_string_pretty(&list).map_err(|e| Error::Usage(e.to_string()))?;
-        out.push('\n');
-        return Ok(out);
-    }
-    if hits.is_empty() {
-        let kinds: Vec<KindLink> = std::fs::read(out_dir.join(DIR).join(KINDS_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        return Ok(no_matches(&req.query, &suggestions, &kinds));
-    }
-    Ok(plain(&hits))
-}
-
-/// What `rapport search` prints when nothing matched: suggestions and where to browse.
-fn no_matches(query: &str, suggestions: &[String], kinds: &[KindLink]) -> String {
-    let mut out = format!("No exact matches for \u{201c}{}\u{201d}.\n", query.trim());
-    if !suggestions.is_empty() {
-        let quoted: Vec<String> = suggestions.iter().map(|s| format!("\u{201c}{s}\u{201d}")).collect();
-        out.push_str(&format!("Did you mean {}?\n", quoted.join(", ")));
-    }
-    if !kinds.is_empty() {
-        out.push_str("Browse instead:\n");
-        for k in kinds {
-            out.push_str(&format!("  {}  {}\n", k.label, k.url));
-        }
-    }
-    out
-}
-
-/// Searches the built site at `out_dir` with snippets, the way the browser does; with no
-/// results, also the "did you mean" queries.
-pub fn search_site(out_dir: &Path, req: &SearchRequest) -> Result<(Vec<Hit>, Vec<String>), Error> {
-    let dir = out_dir.join(DIR);
-    let index_path = dir.join(INDEX_FILE);
-    let blob = std::fs::read(&index_path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::Usage(format!("no search index in {}: run `rapport build` first", out_dir.display()))
-        } else {
-            Error::Io { path: index_path.clone(), source: e }
-        }
-    })?;
-    let mut engine = Engine::open(&blob).map_err(|e| Error::Usage(format!("{}: {e}", index_path.display())))?;
-    // Like the browser: positions only when the query has a phrase.
-    if engine.needs_positions(&req.query) {
-        let path = dir.join(POSITIONS_FILE);
-        let positions = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        engine.add_positions(&positions).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-    }
-    let params = SearchParams { query: req.query.clone(), kind: req.kind.clone(), limit: req.limit };
-    let mut hits = engine.search(&params).map_err(|e| Error::Usage(e.to_string()))?;
-    // Like the browser: results first, then the text of just those sections for snippets.
-    let mut chunks = Chunks { dir, loaded: HashMap::new() };
-    for h in &hits {
-        chunks.load(h.chunk)?;
-    }
-    engine.fill_snippets(&req.query, &mut hits, |h| chunks.text(h));
-    let suggestions = if hits.is_empty() { engine.suggest(&req.query, req.kind.as_deref()) } else { Vec::new() };
-    Ok((hits, suggestions))
-}
-
-/// Body texts of the built site, read chunk by chunk as the hits need them.
-struct Chunks {
-    dir: PathBuf,
-    loaded: HashMap<u64, Vec<String>>,
-}
-
-impl Chunks {
-    fn load(&mut self, n: u64) -> Result<(), Error> {
-        if self.loaded.contains_key(&n) {
-            return Ok(());
-        }
-        let name = chunk_name(n);
-        let path = self.dir.join(format!("{name}.js"));
-        let js = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-        let damaged = |why: String| Error::Usage(format!("{}: damaged search text: {why}", path.display()));
-        let json = script_value(&name, &js).ok_or_else(|| damaged("not a Rapport search script".into()))?;
-        let list: Vec<String> = serde_json::from_str(json).map_err(|e| damaged(e.to_string()))?;
-        self.loaded.insert(n, list);
-        Ok(())
-    }
-
-    fn text(&self, h: &Hit) -> String {
-        self.loaded.get(&h.chunk).and_then(|c| c.get(h.slot as usize)).cloned().unwrap_or_default()
-    }
-}
-
-/// Results for a terminal: title › heading [kind], the URL, then the snippet with matches in [].
-fn plain(hits: &[Hit]) -> String {
-    let mut out = String::new();
-    for (i, h) in hits.iter().enumerate() {
-        let heading = if h.heading.is_empty() { String::new() } else { format!(" › {}", h.heading) };
-        out.push_str(&format!("{}. {}{heading}  [{}]\n   {}\n", i + 1, h.title, h.kind_label, h.url));
-        let snippet = unescape(&h.snippet.replace("<mark>", "[").replace("</mark>", "]"));
-        if !snippet.is_empty() {
-            out.push_str(&format!("   {snippet}\n"));
-        }
-    }
-    out
-}
-
-/// Undoes the HTML escaping of a snippet for plain-text output.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#x2F;", "/")
-        .replace("&amp;", "&")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn script_copies_give_their_value_back() {
-        let f = script_file("text/3.json", |out| out.push_str(r#"["a \"b\";"]"#));
-        assert_eq!(f.path, "search/text/3.json.js");
-        let js = String::from_utf8(f.bytes).unwrap();
-        assert_eq!(script_value("text/3.json", &js), Some(r#"["a \"b\";"]"#));
-        assert_eq!(script_value("text/4.json", &js), None);
-    }
-
-    #[test]
-    fn missing_index_is_a_usage_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let req = SearchRequest { query: "x".into(), limit: 5, kind: None, json: false };
-        let err = search_command(dir.path(), &req).unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.to_string().contains("run `rapport build` first"), "{err}");
-    }
 }

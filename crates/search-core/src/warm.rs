@@ -1,0 +1,110 @@
+//! Warm-up: before a query runs, read what it will read, so that every missing piece is asked
+//! for in one round instead of one round per read.
+//!
+//! This is Quickwit's way with tantivy: an asynchronous warm-up of the byte ranges a query needs
+//! (tantivy's `warm_postings` for each term, `warm_postings_automaton` for each typo-tolerant
+//! word, both from its `quickwit` feature), then tantivy's synchronous search over them. Here the
+//! warm-up futures are polled once: a read of a missing piece never finishes (see
+//! `split::LazyFile::read_bytes_async`), so each future runs until its first missing piece and
+//! notes it. The engine hands the list to the browser, which fetches the pieces and asks again.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use tantivy::query::{DfaWrapper, FuzzyTermQuery};
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+use tantivy_fst::Automaton;
+
+use crate::query::Plan;
+use crate::schema::Fields;
+use crate::split::{Pieces, SharedPieces};
+
+type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
+
+/// Reads ahead what `plan` will read; true when nothing it needs is missing.
+pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields, pieces: &SharedPieces) -> bool {
+    let mut terms: Vec<(Term, bool)> = Vec::new();
+    plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+    terms.sort();
+    terms.dedup();
+    let automata: Vec<SharedDfa> = plan
+        .fuzzy
+        .iter()
+        .filter_map(|(word, distance)| {
+            FuzzyTermQuery::new(Term::from_field_text(fields.body, word), *distance, true).automaton().ok()
+        })
+        .map(|dfa| SharedDfa(Arc::new(dfa)))
+        .collect();
+    let typo_fields: Vec<Field> =
+        fields.weighted().iter().map(|(f, _)| *f).filter(|f| fields.takes_typos(*f)).collect();
+    let mut tasks: Vec<Task> = Vec::new();
+    for segment in searcher.segment_readers() {
+        for (term, positions) in &terms {
+            let Ok(inverted) = segment.inverted_index(term.field()) else { continue };
+            tasks.push(Box::pin(async move { inverted.warm_postings(term, *positions).await }));
+        }
+        for field in &typo_fields {
+            let Ok(inverted) = segment.inverted_index(*field) else { continue };
+            for dfa in &automata {
+                let (inverted, dfa) = (inverted.clone(), dfa.clone());
+                // The "executor" runs tantivy's term stream right away: there are no threads here.
+                let run = |task: Box<dyn FnOnce() -> io::Result<()> + Send>| std::future::ready(task());
+                tasks.push(Box::pin(async move { inverted.warm_postings_automaton(dfa, run).await }));
+            }
+        }
+    }
+    poll_once(tasks);
+    // Field norms: read by the BM25 scorer of each field whose term the segment holds.
+    for segment in searcher.segment_readers() {
+        let mut norms: BTreeSet<Field> = BTreeSet::new();
+        for (term, _) in &terms {
+            let found = segment.inverted_index(term.field()).ok().and_then(|i| i.get_term_info(term).ok().flatten());
+            if found.is_some() {
+                norms.insert(term.field());
+            }
+        }
+        for field in norms {
+            let _ = segment.get_fieldnorms_reader(field);
+        }
+    }
+    !Pieces::has_missing(pieces)
+}
+
+/// Polls each task once; those waiting on a missing piece are dropped (the piece is noted).
+fn poll_once(tasks: Vec<Task>) {
+    let mut cx = Context::from_waker(Waker::noop());
+    for mut task in tasks {
+        if let Poll::Ready(Err(_)) = task.as_mut().poll(&mut cx) {
+            // A failed read is found again, and reported, when the query itself runs.
+        }
+    }
+}
+
+/// tantivy's typo automaton, shareable between the warm-up tasks.
+#[derive(Clone)]
+struct SharedDfa(Arc<DfaWrapper>);
+
+impl Automaton for SharedDfa {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.start()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        self.0.is_match(state)
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        self.0.can_match(state)
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.accept(state, byte)
+    }
+}

@@ -1,0 +1,112 @@
+//! The index loaded by the piece, as the browser loads it, against the whole index.
+
+use search_core::{build_index, Engine, Hit, SearchError, SearchParams, SectionDoc, SplitIndex, Synonyms};
+
+/// A site of `n` generated pages, large enough to span many index pieces.
+fn many_pages(n: usize) -> Vec<SectionDoc<'static>> {
+    const WORDS: [&str; 24] = [
+        "alliance",
+        "empathy",
+        "goal",
+        "task",
+        "bond",
+        "rupture",
+        "repair",
+        "hope",
+        "expectancy",
+        "ritual",
+        "feedback",
+        "outcome",
+        "session",
+        "client",
+        "therapist",
+        "warmth",
+        "agreement",
+        "collaboration",
+        "measure",
+        "technique",
+        "model",
+        "healing",
+        "setting",
+        "explanation",
+    ];
+    let word = |i: usize| WORDS[(i * 7 + i / 5) % WORDS.len()];
+    (0..n)
+        .flat_map(|i| {
+            let body: Vec<String> = (0..60).map(|j| format!("{}{}", word(i + j * 3), (i * 31 + j) % 97)).collect();
+            let page = SectionDoc {
+                page_title: format!("{} {} {i}", word(i), word(i + 1)).into(),
+                summary: format!("About {} and {}.", word(i + 2), word(i + 3)).into(),
+                body: body.join(" ").into(),
+                kind: "factor".into(),
+                kind_label: "Factor".into(),
+                url: format!("p/{i}.html").into(),
+                ..Default::default()
+            };
+            let section = SectionDoc {
+                heading: Some(format!("{} in practice", word(i + 4)).into()),
+                url: format!("p/{i}.html#practice").into(),
+                body: format!("{} {} {}", word(i + 5), word(i + 6), body[3]).into(),
+                ..page.clone()
+            };
+            [page, section]
+        })
+        .collect()
+}
+
+/// Runs `op` as the browser does: on [`SearchError::Missing`], adds the pieces asked for and
+/// tries again. Returns the answer, the rounds it took and the pieces it added.
+fn by_the_piece<T>(
+    engine: &Engine,
+    split: &SplitIndex,
+    mut op: impl FnMut(&Engine) -> Result<T, SearchError>,
+) -> (T, usize, usize) {
+    let (mut rounds, mut added) = (0, 0);
+    loop {
+        rounds += 1;
+        assert!(rounds < 20, "no end to the pieces asked for");
+        match op(engine) {
+            Err(SearchError::Missing(pieces)) => {
+                assert!(!pieces.is_empty());
+                for n in pieces {
+                    engine.add_piece(n, split.pieces[n as usize].clone()).unwrap();
+                    added += 1;
+                }
+            }
+            other => return (other.unwrap(), rounds, added),
+        }
+    }
+}
+
+#[test]
+fn an_index_loaded_by_the_piece_answers_like_the_whole_one() {
+    let docs = many_pages(3000);
+    let built = build_index(&docs, &Synonyms::empty()).unwrap();
+    let split = &built.index;
+    assert!(split.pieces.len() > 20, "the test index spans many pieces: {}", split.pieces.len());
+    let whole = Engine::open_whole(split).unwrap();
+    let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 8 };
+    let queries =
+        ["empathy", "alliance rupture", "\"goal task\"", "therapist warmth", "colaboration", "hope expectan", "ritul"];
+    for q in queries {
+        let lazy = Engine::open(&split.hot).unwrap();
+        let (hits, rounds, added) = by_the_piece(&lazy, split, |e| e.search(&params(q)));
+        let urls = |hits: Vec<Hit>| hits.into_iter().map(|h| h.url).collect::<Vec<_>>();
+        assert_eq!(urls(hits), urls(whole.search(&params(q)).unwrap()), "{q}");
+        // Warm-up asks for what a query needs in a few rounds: the term dictionary blocks, then
+        // postings and norms, then the stored fields of the hits (more for typos and prefixes).
+        assert!(rounds <= 4, "{q}: {rounds} rounds");
+        if !q.contains(' ') {
+            assert!(added <= split.pieces.len() / 2, "{q}: {added} of {} pieces", split.pieces.len());
+        }
+        let texts = vec![docs[0].body.to_string()];
+        let (marks, _, _) = by_the_piece(&lazy, split, |e| e.marks(q, &texts));
+        assert_eq!(marks, whole.marks(q, &texts).unwrap(), "{q}");
+    }
+    let lazy = Engine::open(&split.hot).unwrap();
+    let (s, _, _) = by_the_piece(&lazy, split, |e| e.suggest("alliancce ruptre", None));
+    assert_eq!(s, whole.suggest("alliancce ruptre", None).unwrap());
+    // A damaged or foreign piece is refused, not read.
+    assert!(lazy.add_piece(0, vec![0; 3]).is_err());
+    assert!(lazy.add_piece(split.pieces.len() as u32, split.pieces[0].clone()).is_err());
+}

@@ -1,0 +1,79 @@
+//! Names and forms of the files under `search/`, shared by the build (which writes them) and
+//! `rapport search` (which reads them).
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+
+use crate::model::output::OutputFile;
+
+/// Folder of the search files in the output.
+pub const DIR: &str = "search";
+/// The hot part of the index, loaded first.
+pub const HOT_FILE: &str = "hot.bin";
+/// The kind indexes (label and root-relative URL), for the "No exact matches" hint of
+/// `rapport search`; the browser takes them from the page's navigation.
+pub const KINDS_FILE: &str = "kinds.json";
+/// Name of index piece `n` (its script copy is this plus `.js`).
+pub fn piece_name(n: u32) -> String {
+    format!("pieces/{n}.bin")
+}
+
+/// `search/NAME` with `bytes`.
+pub fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
+    OutputFile { path: format!("{DIR}/{name}"), bytes }
+}
+
+/// Name of text chunk `n` (its file is this plus `.js`).
+pub fn chunk_name(n: u64) -> String {
+    format!("text/{n}.json")
+}
+
+/// Start of a script copy, up to the value.
+fn script_head(name: &str) -> String {
+    format!(
+        "(window.RapportSearchData=window.RapportSearchData||{{}})[{}]=",
+        serde_json::to_string(name).unwrap_or_default()
+    )
+}
+
+/// `search/NAME.js`: sets `RapportSearchData[NAME]` to the JS value (a JSON or string literal)
+/// that `value` appends.
+pub fn script_file(name: &str, value: impl FnOnce(&mut String)) -> OutputFile {
+    let mut js = script_head(name);
+    value(&mut js);
+    js.push_str(";\n");
+    file(&format!("{name}.js"), js.into_bytes())
+}
+
+/// Appends `bytes` as a base64 string literal (encoded in place: the index is megabytes).
+pub fn base64_literal(bytes: &[u8], out: &mut String) {
+    out.push('"');
+    BASE64.encode_string(bytes, out);
+    out.push('"');
+}
+
+/// The value a script copy made by [`script_file`] holds.
+pub fn script_value<'a>(name: &str, js: &'a str) -> Option<&'a str> {
+    js.strip_prefix(&script_head(name))?.trim_end().strip_suffix(';')
+}
+
+/// A kind index to browse when a search finds nothing.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct KindLink {
+    pub label: String,
+    pub url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_copies_give_their_value_back() {
+        let f = script_file("text/3.json", |out| out.push_str(r#"["a \"b\";"]"#));
+        assert_eq!(f.path, "search/text/3.json.js");
+        let js = String::from_utf8(f.bytes).unwrap();
+        assert_eq!(script_value("text/3.json", &js), Some(r#"["a \"b\";"]"#));
+        assert_eq!(script_value("text/4.json", &js), None);
+    }
+}
