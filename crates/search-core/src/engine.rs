@@ -1,7 +1,7 @@
 //! Opens a split index (native or in the browser) and answers queries.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
@@ -27,7 +27,7 @@ const MAX_SUGGESTIONS: usize = 3;
 const MAX_SUGGEST_WORDS: usize = 8;
 
 /// What to search for.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchParams {
     pub query: String,
     /// Only documents of this kind (empty or `None` for all).
@@ -75,6 +75,9 @@ pub struct Engine {
     pieces: SharedPieces,
     /// The length of each piece, to refuse a damaged one.
     piece_lens: Vec<usize>,
+    /// The last query's ranked documents, kept while their stored fields are being loaded, so
+    /// the round that brings them does not rank again.
+    ranked: Mutex<Option<(SearchParams, Vec<(f32, DocAddress)>)>>,
 }
 
 impl Engine {
@@ -87,7 +90,7 @@ impl Engine {
         let synonyms = Arc::new(synonyms);
         let analyzer = analyzer(synonyms.clone());
         let (reader, fields) = open_reader(opened.dir, &synonyms)?;
-        Ok(Engine { reader, fields, analyzer, pieces, piece_lens: opened.piece_lens })
+        Ok(Engine { reader, fields, analyzer, pieces, piece_lens: opened.piece_lens, ranked: Mutex::default() })
     }
 
     /// Opens a split index with every piece at hand (the terminal, tests).
@@ -132,21 +135,33 @@ impl Engine {
     /// [`Engine::search`] over the pieces loaded so far.
     fn search_loaded(&self, p: &SearchParams) -> Result<Vec<Hit>, SearchError> {
         let searcher = self.reader.searcher();
-        let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
-        // Load what the query reads in as few rounds as possible before running it.
-        if !crate::warm::warm_query(&searcher, &plan, &self.fields, &self.pieces) {
-            return Ok(Vec::new());
-        }
         let limit = p.limit.max(1);
-        let mut top = searcher.search(&plan.query, &TopDocs::with_limit(limit * 3 + 10).order_by_score())?;
-        // Equal scores (typo matches score a constant) keep index order: a page before its sections.
-        top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let kept = self.ranked.lock().unwrap_or_else(PoisonError::into_inner).take().filter(|(q, _)| q == p);
+        let top = match kept {
+            Some((_, top)) => top,
+            None => {
+                let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
+                let collector = TopDocs::with_limit(limit * 3 + 10).order_by_score();
+                let top = searcher.search(&plan.query, &collector);
+                if Pieces::has_missing(&self.pieces) {
+                    // Read ahead all the query will read, so the next round brings every missing
+                    // piece at once (the search stopped at its first); skipped while the pieces
+                    // are at hand.
+                    crate::warm::warm_query(&searcher, &plan, &self.fields);
+                    return Ok(Vec::new());
+                }
+                let mut top = top?;
+                // Equal scores (typo matches score a constant) keep index order: a page before its sections.
+                top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                top
+            }
+        };
         // The stored fields of the likely hits, in one round.
-        let shown: Vec<DocAddress> = top.iter().take(limit).map(|(_, a)| *a).collect();
-        for addr in &shown {
+        for (_, addr) in top.iter().take(limit) {
             let _ = searcher.doc::<StoredDoc>(*addr);
         }
         if Pieces::has_missing(&self.pieces) {
+            *self.ranked.lock().unwrap_or_else(PoisonError::into_inner) = Some((p.clone(), top));
             return Ok(Vec::new());
         }
         let mut hits = Vec::with_capacity(limit);

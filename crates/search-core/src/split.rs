@@ -84,9 +84,8 @@ pub(crate) fn split(files: &[(String, Vec<u8>)], synonyms: &Synonyms) -> Result<
             hot.push(HotRange { file: i, start: r.start, end: r.end });
         }
     }
-    let piece_bytes: usize = std::env::var("TMP_PIECE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(PIECE_BYTES);
-    let pieces: Vec<Vec<u8>> = space.chunks(piece_bytes).map(<[u8]>::to_vec).collect();
-    let manifest = Manifest { piece_bytes, pieces: pieces.len(), files: entries, hot };
+    let pieces: Vec<Vec<u8>> = space.chunks(PIECE_BYTES).map(<[u8]>::to_vec).collect();
+    let manifest = Manifest { piece_bytes: PIECE_BYTES, pieces: pieces.len(), files: entries, hot };
     let mut blob = vec![(MANIFEST.to_string(), serde_json::to_vec(&manifest)?)];
     blob.push((SYNONYMS_FILE.to_string(), synonyms.source().as_bytes().to_vec()));
     blob.extend(hot_files);

@@ -22,12 +22,11 @@ use tantivy_fst::Automaton;
 
 use crate::query::Plan;
 use crate::schema::Fields;
-use crate::split::{Pieces, SharedPieces};
 
 type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 
-/// Reads ahead what `plan` will read; true when nothing it needs is missing.
-pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields, pieces: &SharedPieces) -> bool {
+/// Reads ahead what `plan` will read, noting every missing piece.
+pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     let mut terms: Vec<(Term, bool)> = Vec::new();
     plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
     terms.sort();
@@ -72,7 +71,6 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields, piec
             let _ = segment.get_fieldnorms_reader(field);
         }
     }
-    !Pieces::has_missing(pieces)
 }
 
 /// Polls each task once; those waiting on a missing piece are dropped (the piece is noted).
