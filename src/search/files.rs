@@ -13,6 +13,25 @@ pub const HOT_FILE: &str = "hot.bin";
 /// The kind indexes (label and root-relative URL), for the "No exact matches" hint of
 /// `rapport search`; the browser takes them from the page's navigation.
 pub const KINDS_FILE: &str = "kinds.json";
+/// Index piece `bytes` as stored: raw DEFLATE at the fastest level. Pieces shrink about threefold
+/// (length norms of fields most sections lack, term dictionary blocks), which is what a first
+/// query fetches; the browser inflates them with `DecompressionStream("deflate-raw")`.
+pub fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 2), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().unwrap_or_default()
+}
+
+/// A stored index piece inflated back.
+pub fn inflate(stored: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::with_capacity(stored.len() * 3);
+    flate2::read::DeflateDecoder::new(stored).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// Name of index piece `n` (its script copy is this plus `.js`).
 pub fn piece_name(n: u32) -> String {
     format!("pieces/{n}.bin")
@@ -67,6 +86,15 @@ pub struct KindLink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_inflate_to_what_was_deflated() {
+        let piece: Vec<u8> = (0..40_000u32).map(|i| (i % 7) as u8).collect();
+        let stored = deflate(&piece);
+        assert!(stored.len() < piece.len() / 10);
+        assert_eq!(inflate(&stored).unwrap(), piece);
+        assert!(inflate(b"not deflate").is_err());
+    }
 
     #[test]
     fn script_copies_give_their_value_back() {

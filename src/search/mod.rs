@@ -3,8 +3,8 @@
 //!
 //! Output under `search/`:
 //! - `hot.bin`: what opening the index reads (search-core's split format), plus `.js` copy;
-//! - `pieces/N.bin`: the index files end to end in fixed-size pieces, each with a `.js` copy,
-//!   loaded as queries need them;
+//! - `pieces/N.bin`: the index files end to end in fixed-size pieces, deflated, each with a `.js`
+//!   copy, loaded as queries need them;
 //! - `text/N.json.js`: section body texts, loaded lazily for the snippets of the top results
 //!   (script-wrapped only: a script loads over http and from disk alike);
 //! - `search_wasm_bg.wasm` and `search_wasm.js`: the engine built by build.rs, embedded here.
@@ -22,7 +22,7 @@ use search_core::{BuiltIndex, LiveIndex, SectionDoc, Synonyms};
 mod files;
 mod terminal;
 
-use self::files::{base64_literal, chunk_name, file, piece_name, script_file, KindLink};
+use self::files::{base64_literal, chunk_name, deflate, file, piece_name, script_file, KindLink};
 pub use self::files::{DIR, HOT_FILE, KINDS_FILE};
 pub use self::terminal::{search_command, search_site, SearchRequest};
 use crate::diagnostics::Diagnostic;
@@ -126,7 +126,7 @@ fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
         })
         .collect();
     let pieces: Vec<(String, Vec<u8>)> =
-        built.index.pieces.into_iter().enumerate().map(|(n, bytes)| (piece_name(n as u32), bytes)).collect();
+        built.index.pieces.par_iter().enumerate().map(|(n, bytes)| (piece_name(n as u32), deflate(bytes))).collect();
     let binaries = std::iter::once((HOT_FILE.to_string(), built.index.hot)).chain(pieces);
     files.par_extend(
         binaries

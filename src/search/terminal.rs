@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use search_core::{Engine, Hit, SearchParams};
 
-use super::files::{chunk_name, piece_name, script_value, KindLink, DIR, HOT_FILE, KINDS_FILE};
+use super::files::{chunk_name, inflate, piece_name, script_value, KindLink, DIR, HOT_FILE, KINDS_FILE};
 use crate::error::Error;
 
 /// Options of `rapport search`.

@@ -21,7 +21,10 @@ fn engine() -> Engine {
     let file = |name: &str| files.iter().find(|f| f.path == format!("search/{name}")).map(|f| f.bytes.clone());
     let engine = Engine::open(&file("hot.bin").expect("hot.bin")).expect("index opens");
     let mut n = 0;
-    while let Some(piece) = file(&format!("pieces/{n}.bin")) {
+    while let Some(stored) = file(&format!("pieces/{n}.bin")) {
+        // Pieces are stored deflated.
+        let mut piece = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&stored[..]), &mut piece).expect("inflates");
         engine.add_piece(n, piece).expect("piece fits");
         n += 1;
     }

@@ -331,10 +331,11 @@ impl Engine {
     fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[(String, u8)]) -> Vec<String> {
         let mut out = Vec::new();
         for (w, distance) in words {
-            // The automaton depends on the word only, not on the field the term names.
-            let query = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, w), *distance, true);
-            let Ok(automaton) = query.automaton() else { continue };
             for field in [self.fields.body, self.fields.summary] {
+                // The automaton depends on the word only, not on the field the term names.
+                let distance = (*distance).min(self.fields.typo_limit(field));
+                let query = FuzzyTermQuery::new(Term::from_field_text(field, w), distance, true);
+                let Ok(automaton) = query.automaton() else { continue };
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
                     let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };

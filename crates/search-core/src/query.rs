@@ -269,7 +269,8 @@ impl Builder<'_> {
             // Typo matches score a constant (a share of coordination, a little more in higher
             // fields). Each builds its own automaton, the costliest part of a query, so only
             // the fields a word is typed for get one: the page title is in `title` already.
-            if distance > 0 && self.fields.takes_typos(field) {
+            let distance = distance.min(self.fields.typo_limit(field));
+            if distance > 0 {
                 let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
                 coord.push(boosted(Box::new(q), COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }

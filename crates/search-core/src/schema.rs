@@ -141,10 +141,18 @@ impl Fields {
         fields
     }
 
-    /// True for fields a misspelled word is looked for in (not the page title repeated on
-    /// sections, tags or kind fields).
-    pub fn takes_typos(&self, f: Field) -> bool {
-        f != self.ptitle && f != self.tags && f != self.category
+    /// Most typos a misspelled word is matched with in `f`: none in the page title repeated
+    /// on sections, tags or kind fields; one in the body, whose dictionary is most of the
+    /// index's: a two-typo automaton can match nearly every block of it (megabytes to load at
+    /// 100,000 pages), a one-typo automaton a few dozen; two elsewhere.
+    pub fn typo_limit(&self, f: Field) -> u8 {
+        if f == self.ptitle || f == self.tags || f == self.category {
+            0
+        } else if f == self.body {
+            1
+        } else {
+            2
+        }
     }
 
     /// True for fields indexed with positions (phrase queries).

@@ -31,30 +31,32 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
     terms.sort();
     terms.dedup();
-    let automata: Vec<SharedDfa> = plan
-        .fuzzy
+    // The typo automata of the query: each misspellable word in each field, at that field's limit.
+    let automaton = |word: &str, distance: u8| {
+        FuzzyTermQuery::new(Term::from_field_text(fields.body, word), distance, true).automaton().ok()
+    };
+    let automata: Vec<(Field, SharedDfa)> = fields
+        .weighted()
         .iter()
-        .filter_map(|(word, distance)| {
-            FuzzyTermQuery::new(Term::from_field_text(fields.body, word), *distance, true).automaton().ok()
+        .flat_map(|(field, _)| plan.fuzzy.iter().map(move |(word, distance)| (*field, word, *distance)))
+        .filter_map(|(field, word, distance)| {
+            let distance = distance.min(fields.typo_limit(field));
+            let dfa = if distance > 0 { automaton(word, distance) } else { None }?;
+            Some((field, SharedDfa(Arc::new(dfa))))
         })
-        .map(|dfa| SharedDfa(Arc::new(dfa)))
         .collect();
-    let typo_fields: Vec<Field> =
-        fields.weighted().iter().map(|(f, _)| *f).filter(|f| fields.takes_typos(*f)).collect();
     let mut tasks: Vec<Task> = Vec::new();
     for segment in searcher.segment_readers() {
         for (term, positions) in &terms {
             let Ok(inverted) = segment.inverted_index(term.field()) else { continue };
             tasks.push(Box::pin(async move { inverted.warm_postings(term, *positions).await }));
         }
-        for field in &typo_fields {
+        for (field, dfa) in &automata {
             let Ok(inverted) = segment.inverted_index(*field) else { continue };
-            for dfa in &automata {
-                let (inverted, dfa) = (inverted.clone(), dfa.clone());
-                // The "executor" runs tantivy's term stream right away: there are no threads here.
-                let run = |task: Box<dyn FnOnce() -> io::Result<()> + Send>| std::future::ready(task());
-                tasks.push(Box::pin(async move { inverted.warm_postings_automaton(dfa, run).await }));
-            }
+            let dfa = dfa.clone();
+            // The "executor" runs tantivy's term stream right away: there are no threads here.
+            let run = |task: Box<dyn FnOnce() -> io::Result<()> + Send>| std::future::ready(task());
+            tasks.push(Box::pin(async move { inverted.warm_postings_automaton(dfa, run).await }));
         }
     }
     poll_once(tasks);
