@@ -186,7 +186,8 @@ for (const n of sizes) {
     console.log(`build: ${on.toFixed(2)} s with search, ${off.toFixed(2)} s without (+${(((on - off) / off) * 100).toFixed(0)}%), peak ${peak.toFixed(0)} MiB`);
   }
   console.log(`wasm + glue gzipped: ${kib(gz(wasm) + gz(glue))} (wasm ${kib(gz(wasm))}, glue ${kib(gz(glue))}; raw ${kib(wasm.length + glue.length)})`);
-  console.log(`index: hot part ${kib(hot.length)}, ${pieces.length} pieces of ${kib(statSync(path.join(s, "pieces", pieces[0])).size)} (${kib(dirBytes(path.join(s, "pieces")) / 2)} of index files); body text chunks: ${kib(dirBytes(path.join(s, "text")))}`);
+  const stored = pieces.reduce((sum, f) => sum + statSync(path.join(s, "pieces", f)).size, 0);
+  console.log(`index: hot part ${kib(hot.length)}, ${pieces.length} pieces (${kib(stored)} deflated); body text chunks: ${kib(dirBytes(path.join(s, "text")))}`);
   const b = await bytesBeforeResults(browser, site);
   console.log(`first query "${QUERY}" (http), results and snippets: ${kib(b.raw)} loaded with the engine; search data besides the engine (hot part, pieces, text) ${kib(b.data)}`);
   for (const f of b.files) console.log(`  ${f}`);

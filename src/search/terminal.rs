@@ -115,7 +115,8 @@ impl Pieces<'_> {
                 Err(search_core::SearchError::Missing(needed)) => {
                     for n in needed {
                         let path = self.dir.join(piece_name(n));
-                        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+                        let bytes = std::fs::read(&path).and_then(|stored| inflate(&stored));
+                        let bytes = bytes.map_err(|source| Error::Io { path: path.clone(), source })?;
                         self.engine
                             .add_piece(n, bytes)
                             .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;

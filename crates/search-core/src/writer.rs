@@ -75,7 +75,7 @@ fn build<'a>(
     });
     let second = second.map_err(|_| SearchError::IndexingPanicked)?;
     let (index, dir) = join_segments(first?, second?, synonyms)?;
-    let split = split::split(&index_files(&index, &dir)?, synonyms)?;
+    let split = split::split(&dir, &index_files(&index)?, synonyms)?;
     Ok((index, dir, BuiltIndex { index: split, chunks, first_chunk: 0 }))
 }
 
@@ -221,7 +221,7 @@ impl LiveIndex {
         }
         self.writer.commit()?;
         self.next_chunk += chunks.len();
-        let index = split::split(&index_files(&self.index, &self.dir)?, &self.synonyms)?;
+        let index = split::split(&self.dir, &index_files(&self.index)?, &self.synonyms)?;
         Ok(BuiltIndex { index, chunks, first_chunk })
     }
 
@@ -300,20 +300,15 @@ fn chunk_texts<'a>(docs: &'a [SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<
     (places, chunks)
 }
 
-/// Every file of the finished index: meta.json, then the segment files by name.
-fn index_files(index: &Index, dir: &RamDirectory) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+/// The files of the finished index: meta.json, then the segment files by name.
+fn index_files(index: &Index) -> Result<Vec<String>, SearchError> {
     let metas = index.load_metas()?;
     let mut names: Vec<String> =
         metas.list_segment_files().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
     names.sort();
     names.insert(0, "meta.json".to_string());
-    let mut files = Vec::with_capacity(names.len() + 1);
-    for name in names {
-        let path = Path::new(&name);
-        if !dir.exists(path).map_err(|e| SearchError::BadPack(e.to_string()))? {
-            continue;
-        }
-        files.push((name.clone(), read(dir, path)?));
-    }
-    Ok(files)
+    // Components a segment lacks (no fast fields, say) are listed but have no file.
+    let dir = index.directory();
+    names.retain(|n| dir.exists(Path::new(n)).unwrap_or(false));
+    Ok(names)
 }
