@@ -62,6 +62,9 @@ pub struct SnippetInput {
     pub summary: String,
 }
 
+/// Documents ranked for a query: score and address, best first.
+type Ranked = Vec<(f32, DocAddress)>;
+
 /// An opened index with its analyzer registered; read-only, single-threaded, never reloaded.
 ///
 /// The index is read through a [`LazyDirectory`]: the hot part is there from the start, the
@@ -77,7 +80,7 @@ pub struct Engine {
     piece_lens: Vec<usize>,
     /// The last query's ranked documents, kept while their stored fields are being loaded, so
     /// the round that brings them does not rank again.
-    ranked: Mutex<Option<(SearchParams, Vec<(f32, DocAddress)>)>>,
+    ranked: Mutex<Option<(SearchParams, Ranked)>>,
 }
 
 impl Engine {

@@ -370,18 +370,21 @@ impl Directory for LazyDirectory {
     }
 }
 
+/// File name and byte range of each read, in order.
+type ReadLog = Arc<Mutex<Vec<(String, Range<usize>)>>>;
+
 /// A directory that logs the byte ranges read from each file (for the hot part).
 #[derive(Debug, Clone)]
 struct Recording {
     inner: RamDirectory,
-    log: Arc<Mutex<Vec<(String, Range<usize>)>>>,
+    log: ReadLog,
 }
 
 #[derive(Debug)]
 struct RecordingFile {
     inner: Arc<dyn FileHandle>,
     name: String,
-    log: Arc<Mutex<Vec<(String, Range<usize>)>>>,
+    log: ReadLog,
 }
 
 impl HasLen for RecordingFile {
