@@ -50,7 +50,7 @@ pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<Ou
         let synonyms = load_synonyms(site)?;
         let docs = site_docs(site);
         let built = search_core::build_index(&docs, &synonyms).map_err(index_error)?;
-        (None, index_files(built))
+        (None, index_files(built, &mut Vec::new()))
     };
     files.push(file(KINDS_FILE, serde_json::to_vec_pretty(&kind_links(site)).unwrap_or_default()));
     files.push(script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)));
@@ -64,6 +64,8 @@ pub struct LiveSearch {
     index: LiveIndex,
     /// The page URL each indexed source file had, to remove its sections when it changes.
     indexed: HashMap<PathBuf, String>,
+    /// A hash of each index piece written, so an update writes only the pieces that changed.
+    pieces: Vec<u64>,
 }
 
 /// A live index with more segments than this (one per update) is rebuilt whole: every segment
@@ -77,7 +79,9 @@ impl LiveSearch {
         let docs = site_docs(site);
         let (index, built) = LiveIndex::new(&docs, &synonyms).map_err(index_error)?;
         let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
-        Ok((LiveSearch { index, indexed }, index_files(built)))
+        let mut pieces = Vec::new();
+        let files = index_files(built, &mut pieces);
+        Ok((LiveSearch { index, indexed, pieces }, files))
     }
 
     /// Replaces the sections of the pages whose sources (relative to content/) are in
@@ -90,7 +94,7 @@ impl LiveSearch {
             self.indexed.insert(page.rel.clone(), page.href.clone());
         }
         let built = self.index.update(&removed, &docs).map_err(index_error)?;
-        Ok(index_files(built))
+        Ok(index_files(built, &mut self.pieces))
     }
 
     /// Segments of the index: those of a full build, and one more per update.
@@ -114,8 +118,10 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
 
 /// The hot part and the pieces of the index, each with its script-wrapped copy, and the text
 /// chunks. Binary files are fetched over http (no base64), so they come in both forms; the text
-/// chunks are as small in a script as in JSON, so a script is all they need.
-fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
+/// chunks are as small in a script as in JSON, so a script is all they need. `written` holds a
+/// hash of each piece already written (empty for a first build): pieces that hash the same are
+/// left out, and `written` is updated.
+fn index_files(built: BuiltIndex, written: &mut Vec<u64>) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = built
         .chunks
         .par_iter()
@@ -125,14 +131,31 @@ fn index_files(built: BuiltIndex) -> Vec<OutputFile> {
             script_file(&name, |out| out.push_str(&serde_json::to_string(texts).unwrap_or_default()))
         })
         .collect();
+    let hashes: Vec<u64> = built.index.pieces.par_iter().map(|raw| hash(raw)).collect();
+    let changed: Vec<bool> = hashes.iter().enumerate().map(|(n, h)| written.get(n) != Some(h)).collect();
+    *written = hashes;
     // Each raw piece is dropped once deflated: at 100,000 pages they are 140 MB.
-    let pieces = built.index.pieces.into_par_iter().enumerate().map(|(n, raw)| (piece_name(n as u32), deflate(&raw)));
+    let pieces = built
+        .index
+        .pieces
+        .into_par_iter()
+        .enumerate()
+        .filter(|(n, _)| changed[*n])
+        .map(|(n, raw)| (piece_name(n as u32), deflate(&raw)));
     let binaries = pieces.chain(rayon::iter::once((HOT_FILE.to_string(), built.index.hot)));
     files
         .par_extend(binaries.flat_map_iter(|(name, bytes)| {
             [script_file(&name, |out| base64_literal(&bytes, out)), file(&name, bytes)]
         }));
     files
+}
+
+/// A hash of a piece's bytes, to tell whether an update changed it.
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// The problems of the synonyms file, as `build` finds them (for `check`).

@@ -75,7 +75,7 @@ fn build<'a>(
     });
     let second = second.map_err(|_| SearchError::IndexingPanicked)?;
     let (index, dir) = join_segments(first?, second?, synonyms)?;
-    let split = split::split(&dir, &index_files(&index)?, synonyms)?;
+    let split = split::split(&dir, &index_files(&index, &mut Vec::new())?, synonyms)?;
     Ok((index, dir, BuiltIndex { index: split, chunks, first_chunk: 0 }))
 }
 
@@ -194,6 +194,8 @@ pub struct LiveIndex {
     fields: Fields,
     synonyms: Synonyms,
     next_chunk: usize,
+    /// The segment files in the order they are laid out in the pieces (see [`index_files`]).
+    layout: Vec<String>,
 }
 
 impl LiveIndex {
@@ -204,7 +206,10 @@ impl LiveIndex {
         let writer = index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
         let fields = Fields::of(&index.schema())?;
-        let live = LiveIndex { index, dir, writer, fields, synonyms: synonyms.clone(), next_chunk: built.chunks.len() };
+        let mut layout = Vec::new();
+        index_files(&index, &mut layout)?;
+        let next_chunk = built.chunks.len();
+        let live = LiveIndex { index, dir, writer, fields, synonyms: synonyms.clone(), next_chunk, layout };
         Ok((live, built))
     }
 
@@ -221,7 +226,7 @@ impl LiveIndex {
         }
         self.writer.commit()?;
         self.next_chunk += chunks.len();
-        let index = split::split(&self.dir, &index_files(&self.index)?, &self.synonyms)?;
+        let index = split::split(&self.dir, &index_files(&self.index, &mut self.layout)?, &self.synonyms)?;
         Ok(BuiltIndex { index, chunks, first_chunk })
     }
 
@@ -300,15 +305,29 @@ fn chunk_texts<'a>(docs: &'a [SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<
     (places, chunks)
 }
 
-/// The files of the finished index: meta.json, then the segment files by name.
-fn index_files(index: &Index) -> Result<Vec<String>, SearchError> {
+/// The files of the finished index, laid out so that an update changes only the last pieces:
+/// segment files (never rewritten) in the order first seen (`layout`, which grows with new
+/// segments), then the deletion files and meta.json, which an update replaces.
+fn index_files(index: &Index, layout: &mut Vec<String>) -> Result<Vec<String>, SearchError> {
     let metas = index.load_metas()?;
-    let mut names: Vec<String> =
-        metas.list_segment_files().into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    names.sort();
-    names.insert(0, "meta.json".to_string());
-    // Components a segment lacks (no fast fields, say) are listed but have no file.
     let dir = index.directory();
-    names.retain(|n| dir.exists(Path::new(n)).unwrap_or(false));
+    let mut listed: Vec<String> = metas
+        .list_segment_files()
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        // Components a segment lacks (no fast fields, say) are listed but have no file.
+        .filter(|n| dir.exists(Path::new(n)).unwrap_or(false))
+        .collect();
+    listed.sort();
+    let (deletions, segments): (Vec<String>, Vec<String>) = listed.into_iter().partition(|n| n.ends_with(".del"));
+    layout.retain(|n| segments.contains(n));
+    for name in segments {
+        if !layout.contains(&name) {
+            layout.push(name);
+        }
+    }
+    let mut names = layout.clone();
+    names.extend(deletions);
+    names.push("meta.json".to_string());
     Ok(names)
 }

@@ -110,3 +110,23 @@ fn an_index_loaded_by_the_piece_answers_like_the_whole_one() {
     assert!(lazy.add_piece(0, vec![0; 3]).is_err());
     assert!(lazy.add_piece(split.pieces.len() as u32, split.pieces[0].clone()).is_err());
 }
+
+#[test]
+fn a_live_update_changes_only_the_last_pieces() {
+    let docs = many_pages(3000);
+    let synonyms = Synonyms::empty();
+    let (mut live, built) = search_core::LiveIndex::new(&docs, &synonyms).unwrap();
+    let before = built.index.pieces.clone();
+    let edited = [SectionDoc { body: "a brand new word: quokka".into(), ..docs[10].clone() }];
+    let update = live.update(&[docs[10].url.to_string()], &edited).unwrap();
+    let after = &update.index.pieces;
+    let same = before.iter().zip(after).take_while(|(a, b)| a == b).count();
+    // Segment files never change and come first; the new segment, the deletions and meta.json
+    // come last.
+    assert!(same + 3 >= before.len(), "{same} of {} pieces unchanged", before.len());
+    assert!(after.len() <= before.len() + 3, "{} pieces after, {} before", after.len(), before.len());
+    let engine = Engine::open_whole(&update.index).unwrap();
+    let hits = engine.search(&SearchParams { query: "quokka".into(), kind: None, limit: 5 }).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].url, docs[10].url);
+}
