@@ -23,7 +23,7 @@ mod files;
 mod terminal;
 
 use self::files::{base64_literal, chunk_name, deflate, file, piece_name, script_file, KindLink};
-pub use self::files::{DIR, HOT_FILE, KINDS_FILE};
+pub use self::files::{inflate, DIR, HOT_FILE, KINDS_FILE};
 pub use self::terminal::{search_command, search_site, SearchRequest};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{WIKI_CLOSE, WIKI_OPEN};
@@ -50,7 +50,7 @@ pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<Ou
         let synonyms = load_synonyms(site)?;
         let docs = site_docs(site);
         let built = search_core::build_index(&docs, &synonyms).map_err(index_error)?;
-        (None, index_files(built, &mut Vec::new()))
+        (None, index_files(built, None))
     };
     files.push(file(KINDS_FILE, serde_json::to_vec_pretty(&kind_links(site)).unwrap_or_default()));
     files.push(script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)));
@@ -80,7 +80,7 @@ impl LiveSearch {
         let (index, built) = LiveIndex::new(&docs, &synonyms).map_err(index_error)?;
         let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
         let mut pieces = Vec::new();
-        let files = index_files(built, &mut pieces);
+        let files = index_files(built, Some(&mut pieces));
         Ok((LiveSearch { index, indexed, pieces }, files))
     }
 
@@ -94,7 +94,7 @@ impl LiveSearch {
             self.indexed.insert(page.rel.clone(), page.href.clone());
         }
         let built = self.index.update(&removed, &docs).map_err(index_error)?;
-        Ok(index_files(built, &mut self.pieces))
+        Ok(index_files(built, Some(&mut self.pieces)))
     }
 
     /// Segments of the index: those of a full build, and one more per update.
@@ -118,10 +118,10 @@ fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
 
 /// The hot part and the pieces of the index, each with its script-wrapped copy, and the text
 /// chunks. Binary files are fetched over http (no base64), so they come in both forms; the text
-/// chunks are as small in a script as in JSON, so a script is all they need. `written` holds a
-/// hash of each piece already written (empty for a first build): pieces that hash the same are
-/// left out, and `written` is updated.
-fn index_files(built: BuiltIndex, written: &mut Vec<u64>) -> Vec<OutputFile> {
+/// chunks are as small in a script as in JSON, so a script is all they need. For serve's live
+/// index, `written` holds a hash of each piece already written: pieces that hash the same are
+/// left out, and `written` is updated (a build writes every piece and hashes none).
+fn index_files(built: BuiltIndex, written: Option<&mut Vec<u64>>) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = built
         .chunks
         .par_iter()
@@ -131,9 +131,14 @@ fn index_files(built: BuiltIndex, written: &mut Vec<u64>) -> Vec<OutputFile> {
             script_file(&name, |out| out.push_str(&serde_json::to_string(texts).unwrap_or_default()))
         })
         .collect();
-    let hashes: Vec<u64> = built.index.pieces.par_iter().map(|raw| hash(raw)).collect();
-    let changed: Vec<bool> = hashes.iter().enumerate().map(|(n, h)| written.get(n) != Some(h)).collect();
-    *written = hashes;
+    let mut changed = vec![true; built.index.pieces.len()];
+    if let Some(written) = written {
+        let hashes: Vec<u64> = built.index.pieces.par_iter().map(|raw| hash(raw)).collect();
+        for (n, h) in hashes.iter().enumerate() {
+            changed[n] = written.get(n) != Some(h);
+        }
+        *written = hashes;
+    }
     // Each raw piece is dropped once deflated: at 100,000 pages they are 140 MB.
     let pieces = built
         .index

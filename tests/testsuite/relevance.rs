@@ -22,9 +22,7 @@ fn engine() -> Engine {
     let engine = Engine::open(&file("hot.bin").expect("hot.bin")).expect("index opens");
     let mut n = 0;
     while let Some(stored) = file(&format!("pieces/{n}.bin")) {
-        // Pieces are stored deflated.
-        let mut piece = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(&stored[..]), &mut piece).expect("inflates");
+        let piece = rapport::search::inflate(&stored).expect("inflates");
         engine.add_piece(n, piece).expect("piece fits");
         n += 1;
     }

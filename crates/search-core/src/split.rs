@@ -47,7 +47,6 @@ pub struct SplitIndex {
 #[derive(Debug, Serialize, Deserialize)]
 struct Manifest {
     piece_bytes: usize,
-    pieces: usize,
     files: Vec<FileEntry>,
     /// Hot ranges; the bytes of the `i`-th are the hot blob's entry named `i`.
     hot: Vec<HotRange>,
@@ -97,7 +96,7 @@ pub(crate) fn split(dir: &RamDirectory, names: &[String], synonyms: &Synonyms) -
             rest = tail;
         }
     }
-    let manifest = Manifest { piece_bytes: PIECE_BYTES, pieces: pieces.len(), files: entries, hot };
+    let manifest = Manifest { piece_bytes: PIECE_BYTES, files: entries, hot };
     let mut blob = vec![(MANIFEST.to_string(), serde_json::to_vec(&manifest)?)];
     blob.push((SYNONYMS_FILE.to_string(), synonyms.source().as_bytes().to_vec()));
     blob.extend(hot_files);
@@ -261,11 +260,9 @@ impl LazyDirectory {
             slot.push((h.start..h.end, OwnedBytes::new(bytes.to_vec())));
         }
         let total = manifest.files.iter().map(|f| f.offset + f.len).max().unwrap_or(0);
-        if total.div_ceil(manifest.piece_bytes) != manifest.pieces {
-            return Err(SearchError::BadPack("piece count".into()));
-        }
-        let piece_lens =
-            (0..manifest.pieces).map(|n| (total - n * manifest.piece_bytes).min(manifest.piece_bytes)).collect();
+        let piece_lens = (0..total.div_ceil(manifest.piece_bytes))
+            .map(|n| (total - n * manifest.piece_bytes).min(manifest.piece_bytes))
+            .collect();
         let files = manifest
             .files
             .into_iter()
