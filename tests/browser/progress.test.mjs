@@ -93,8 +93,9 @@ for (const vp of VIEWPORTS) {
     await course.screenshot({ path: path.join(artefacts, `progress-course-${vp.name}.png`), fullPage: true });
 
     // Opening the next module puts it in progress; the home page continues there.
+    // The page stays open meanwhile: Chromium hands a page's localStorage writes to other pages
+    // asynchronously, and a page closed right after loading can lose its visit.
     const empathy = await open(context, "factors/empathy.html");
-    await empathy.close();
     const home = await open(context, "index.html");
     const homeNext = home.locator("#continue-learning a");
     assert.match(await homeNext.textContent(), /Empathy/);
@@ -104,6 +105,7 @@ for (const vp of VIEWPORTS) {
     assert.match(await course.locator('.module-list [data-progress-slug="empathy"]').getAttribute("class"), /\bprogress-started\b/);
     assert.match(await course.locator('.module-list [data-progress-slug="empathy"]').textContent(), /\(in progress\)/);
     assert.equal(await course.locator("[data-course-progress]").textContent(), "1 of 3 modules completed, 1 in progress.");
+    await empathy.close();
 
     // The dashboard: stats and charts with the numbers, in SVG and in words.
     const progress = await open(context, "quiz/progress.html");
