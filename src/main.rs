@@ -34,7 +34,7 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
-        /// Print how long each pipeline stage took.
+        /// Print how long each pipeline stage took, and the peak memory so far after each.
         #[arg(long)]
         timings: bool,
         #[command(flatten)]
@@ -251,8 +251,10 @@ fn run(command: Command) -> Result<(), Error> {
                 report.elapsed.as_secs_f64()
             );
             if timings {
-                for (stage, took) in &report.stages {
-                    println!("  {:>8.3} s  {stage}", took.as_secs_f64());
+                for stage in &report.stages {
+                    let peak =
+                        stage.peak_memory.map(|b| format!("  (peak memory {} MiB)", b >> 20)).unwrap_or_default();
+                    println!("  {:>8.3} s  {}{peak}", stage.took.as_secs_f64(), stage.name);
                 }
             }
             Ok(())

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::assets;
@@ -69,14 +70,31 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     pub output: PathBuf,
     /// Wall time of each pipeline stage, in order.
-    pub stages: Vec<(&'static str, Duration)>,
+    pub stages: Vec<Stage>,
+}
+
+/// One pipeline stage as timed.
+#[derive(Debug)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// The process's peak resident memory when the stage ended, in bytes (where the system says).
+    pub peak_memory: Option<u64>,
 }
 
 /// Records how long each stage took.
 #[derive(Debug)]
 pub struct Stopwatch {
     last: Instant,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
+}
+
+/// The process's peak resident memory so far (Linux's VmHWM), in bytes.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 impl Default for Stopwatch {
@@ -94,7 +112,7 @@ impl Stopwatch {
     /// Ends the current stage.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.last));
+        self.stages.push(Stage { name: stage, took: now - self.last, peak_memory: peak_memory() });
         self.last = now;
     }
 }
@@ -159,7 +177,7 @@ pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
 
 /// Renders `jobs`, plus the question bank script they load.
 pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = render::render_jobs(site, tera, jobs)?;
+    let mut files = render::render_jobs(&render::Renderer::new(site, tera), jobs)?;
     files.extend(quiz::output_files(site));
     files.extend(previews::output_files(site, &Glossary::new(site)));
     Ok(files)
@@ -200,6 +218,8 @@ pub struct Rendered {
     pub diagnostics: Diagnostics,
     /// The search index kept open, when asked for (see [`render_all`]).
     pub search: Option<search::LiveSearch>,
+    /// The renderer's site-wide lookups for `site` (serve reuses them for edits of body text).
+    pub index: Arc<render::SiteIndex>,
 }
 
 /// Jobs `render_all` renders at a time: enough to keep rayon's threads busy, few enough that a
@@ -227,9 +247,11 @@ pub fn render_all(
     diags.extend(link_warnings);
     // The search index is built on its own threads while rayon renders the pages and the pages
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
+    let site_index = Arc::new(render::SiteIndex::new(&site));
+    let renderer = render::Renderer::with_index(&site, &tera, site_index.clone());
     let (pages, index) = std::thread::scope(|scope| {
         let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
-        let pages = stream_pages(&site, &tera, assets, &mut on_files).and_then(|rendered| match rendered {
+        let pages = stream_pages(&renderer, assets, &mut on_files).and_then(|rendered| match rendered {
             Ok((kept, warnings)) => {
                 diags.extend(warnings);
                 watch.lap("render and write pages");
@@ -251,7 +273,8 @@ pub fn render_all(
     let (search, index_files) = index.transpose().map_err(|ds| Error::Content(ds.into()))?.unwrap_or_default();
     files.extend(index_files);
     watch.lap("finish search index");
-    Ok(Rendered { site, tera, files, diagnostics: diags, search })
+    drop(renderer);
+    Ok(Rendered { site, tera, files, diagnostics: diags, search, index: site_index })
 }
 
 /// The files `on_files` kept with the warnings of the static files, or the render errors.
@@ -261,8 +284,7 @@ type Streamed = Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// the question bank and the static files. Returns the files `on_files` kept with the warnings
 /// about static files replacing generated pages, or the render errors.
 fn stream_pages(
-    site: &Site,
-    tera: &tera::Tera,
+    r: &render::Renderer,
     assets: std::collections::BTreeMap<String, Vec<u8>>,
     on_files: &mut impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
 ) -> Result<Streamed, Error> {
@@ -273,12 +295,13 @@ fn stream_pages(
         kept.extend(on_files(files)?);
         Ok(())
     };
-    let problems = render::render_streaming(site, tera, &render::all_jobs(site), RENDER_CHUNK, &mut pass_on)?;
+    let site = r.site;
+    let problems = render::render_streaming(r, &render::all_jobs(site), RENDER_CHUNK, &mut pass_on)?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
     pass_on(quiz::output_files(site))?;
-    pass_on(previews::output_files(site, &Glossary::new(site)))?;
+    pass_on(previews::output_files(site, &r.index.glossary))?;
     let (files, warnings) = statics.finish(site);
     kept.extend(on_files(files)?);
     Ok(Ok((kept, warnings)))

@@ -6,7 +6,7 @@
 //! holds more than [`CHUNK`] entries. `assets/previews/index.js` maps each folder to its file
 //! name and number of parts; `preview.js` computes the same hash (FNV-1a over UTF-8).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -77,16 +77,12 @@ enum Source {
     Term(usize),
 }
 
-/// Every preview's key (its root-relative link target) and source; no page body is read.
-fn sources<'a>(site: &'a Site, glossary: &'a Glossary) -> BTreeMap<&'a str, Source> {
-    let mut out = BTreeMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        out.insert(p.href.as_str(), Source::Page(i));
-    }
-    for (k, t) in glossary.terms.iter().enumerate().filter(|(_, t)| t.anchor.is_some()) {
-        out.insert(t.href.as_str(), Source::Term(k));
-    }
-    out
+/// Every preview's key (its root-relative link target) and source, pages first; no page body is
+/// read. A key given twice keeps its last source.
+fn keys<'a>(site: &'a Site, glossary: &'a Glossary) -> impl Iterator<Item = (&'a str, Source)> {
+    let pages = site.pages.iter().enumerate().map(|(i, p)| (p.href.as_str(), Source::Page(i)));
+    let terms = glossary.terms.iter().enumerate().filter(|(_, t)| t.anchor.is_some());
+    pages.chain(terms.map(|(k, t)| (t.href.as_str(), Source::Term(k))))
 }
 
 /// The preview of one source.
@@ -114,76 +110,89 @@ struct FolderChunks {
     parts: u32,
 }
 
-/// The keys of each folder, and its chunk layout.
-fn layout<'a>(all: &BTreeMap<&'a str, Source>) -> BTreeMap<&'a str, (FolderChunks, Vec<&'a str>)> {
-    let mut by_folder: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for k in all.keys() {
-        by_folder.entry(folder_of(k)).or_default().push(k);
+impl FolderChunks {
+    /// The chunk files of a folder holding `count` previews.
+    fn new(folder: &str, count: usize) -> FolderChunks {
+        let parts = count.div_ceil(CHUNK).max(1) as u32;
+        let file = if folder.is_empty() { "_root".to_string() } else { format!("f-{}", slugify(folder)) };
+        FolderChunks { file, parts }
     }
-    by_folder
-        .into_iter()
-        .map(|(folder, keys)| {
-            let parts = keys.len().div_ceil(CHUNK).max(1) as u32;
-            let file = if folder.is_empty() { "_root".to_string() } else { format!("f-{}", slugify(folder)) };
-            (folder, (FolderChunks { file, parts }, keys))
-        })
-        .collect()
+
+    /// The part holding `key`.
+    fn part_of(&self, key: &str) -> u32 {
+        fnv1a(key) % self.parts
+    }
 }
 
-/// The chunk files `wanted` picks (by folder and part), and the index when `with_index`.
-fn chunk_files(
+/// Chunk `n` of a folder, from the previews it holds.
+fn chunk_file(
     site: &Site,
     glossary: &Glossary,
-    wanted: impl Fn(&str, u32) -> bool,
-    with_index: bool,
-) -> Vec<OutputFile> {
-    let all = sources(site, glossary);
-    let folders = layout(&all);
-    let mut files = Vec::new();
-    for (folder, (chunks, keys)) in &folders {
-        for n in (0..chunks.parts).filter(|&n| wanted(folder, n)) {
-            let chunk: BTreeMap<&str, Preview> = keys
-                .iter()
-                .filter(|k| fnv1a(k) % chunks.parts == n)
-                .map(|k| (*k, preview(site, glossary, all[k])))
-                .collect();
-            let json = serde_json::to_string(&chunk).unwrap_or_else(|_| "{}".into());
-            files.push(OutputFile {
-                path: format!("{DIR}/{}-{n}.js", chunks.file),
-                bytes: format!("window.RapportPreviews&&RapportPreviews.add({json});\n").into_bytes(),
-            });
-        }
+    chunks: &FolderChunks,
+    n: u32,
+    keys: &BTreeMap<&str, Source>,
+) -> OutputFile {
+    let chunk: BTreeMap<&str, Preview> = keys.iter().map(|(k, s)| (*k, preview(site, glossary, *s))).collect();
+    let json = serde_json::to_string(&chunk).unwrap_or_else(|_| "{}".into());
+    OutputFile {
+        path: format!("{DIR}/{}-{n}.js", chunks.file),
+        bytes: format!("window.RapportPreviews&&RapportPreviews.add({json});\n").into_bytes(),
     }
-    if with_index {
-        let index: BTreeMap<&str, &FolderChunks> = folders.iter().map(|(f, (c, _))| (*f, c)).collect();
-        let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
-        files.push(OutputFile {
-            path: format!("{DIR}/index.js"),
-            bytes: format!("window.RapportPreviews&&RapportPreviews.index({json});\n").into_bytes(),
-        });
-    }
-    files
 }
 
 /// The index and every chunk script under [`DIR`].
 pub fn output_files(site: &Site, glossary: &Glossary) -> Vec<OutputFile> {
-    chunk_files(site, glossary, |_, _| true, true)
+    let all: BTreeMap<&str, Source> = keys(site, glossary).collect();
+    let mut by_folder: BTreeMap<&str, BTreeMap<&str, Source>> = BTreeMap::new();
+    for (k, s) in all {
+        by_folder.entry(folder_of(k)).or_default().insert(k, s);
+    }
+    let mut files = Vec::new();
+    let mut index: BTreeMap<&str, FolderChunks> = BTreeMap::new();
+    for (folder, keys) in by_folder {
+        let chunks = FolderChunks::new(folder, keys.len());
+        let mut parts: Vec<BTreeMap<&str, Source>> = (0..chunks.parts).map(|_| BTreeMap::new()).collect();
+        for (k, s) in keys {
+            parts[chunks.part_of(k) as usize].insert(k, s);
+        }
+        for (n, keys) in parts.iter().enumerate() {
+            files.push(chunk_file(site, glossary, &chunks, n as u32, keys));
+        }
+        index.insert(folder, chunks);
+    }
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
+    files.push(OutputFile {
+        path: format!("{DIR}/index.js"),
+        bytes: format!("window.RapportPreviews&&RapportPreviews.index({json});\n").into_bytes(),
+    });
+    files
 }
 
 /// The chunk scripts holding the previews of `pages`: what serve rewrites after editing them in
-/// place (the set of pages, so every chunk's name and the index, is unchanged).
+/// place (the set of pages, so every chunk's name and the index, is unchanged). Only the keys
+/// of the pages' folders are counted and only their chunks' keys sorted, so a save does not
+/// sort every page of a large site.
 pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Vec<OutputFile> {
-    let all = sources(site, glossary);
-    let folders = layout(&all);
-    let wanted: std::collections::BTreeSet<(&str, u32)> = pages
+    let folders: BTreeSet<&str> = pages.iter().map(|&i| folder_of(&site.pages[i].href)).collect();
+    let mut in_folders: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (k, _) in keys(site, glossary).filter(|(k, _)| folders.contains(folder_of(k))) {
+        in_folders.entry(folder_of(k)).or_default().insert(k);
+    }
+    let layout: HashMap<&str, FolderChunks> =
+        in_folders.iter().map(|(f, keys)| (*f, FolderChunks::new(f, keys.len()))).collect();
+    let wanted: BTreeSet<(&str, u32)> = pages
         .iter()
         .map(|&i| site.pages[i].href.as_str())
-        .filter_map(|href| {
-            let folder = folder_of(href);
-            folders.get(folder).map(|(c, _)| (folder, fnv1a(href) % c.parts))
-        })
+        .filter_map(|href| layout.get(folder_of(href)).map(|c| (folder_of(href), c.part_of(href))))
         .collect();
-    chunk_files(site, glossary, |f, n| wanted.contains(&(f, n)), false)
+    let mut chunks: BTreeMap<(&str, u32), BTreeMap<&str, Source>> = BTreeMap::new();
+    for (k, s) in keys(site, glossary) {
+        let folder = folder_of(k);
+        if let Some(c) = layout.get(folder).filter(|c| wanted.contains(&(folder, c.part_of(k)))) {
+            chunks.entry((folder, c.part_of(k))).or_default().insert(k, s);
+        }
+    }
+    chunks.iter().map(|((f, n), keys)| chunk_file(site, glossary, &layout[f], *n, keys)).collect()
 }
 
 #[cfg(test)]
@@ -196,6 +205,38 @@ mod tests {
         assert_eq!(fnv1a(""), 0x811c9dc5);
         assert_eq!(fnv1a("a"), 0xe40c292c);
         assert_eq!(fnv1a("foobar"), 0xbf9cf968);
+    }
+
+    #[test]
+    fn the_chunks_of_edited_pages_are_those_of_the_whole_build() {
+        // 320 factors make three chunks of their folder; the glossary page adds root entries.
+        let mut files: Vec<(String, String)> = (0..320)
+            .map(|i| (format!("content/factors/f{i}.md"), format!("---\ntitle: Factor {i}\n---\nText {i}.\n")))
+            .collect();
+        files.push(("content/glossary.md".into(), "---\ntitle: Glossary\n---\n- **Bond**: a tie.\n".into()));
+        files.push(("site.toml".into(), "title = \"T\"\n[kinds.factor]\nfolder = \"factors\"\n".into()));
+        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let (_d, site) = crate::glossary::tests::site(&refs);
+        let glossary = Glossary::new(&site);
+        let whole = output_files(&site, &glossary);
+        let index = String::from_utf8_lossy(&whole.last().expect("index").bytes).into_owned();
+        assert!(index.contains(r#""factors":{"file":"f-factors","parts":3}"#), "{index}");
+        let edited: Vec<usize> =
+            ["f7", "f200", "glossary"].iter().map(|s| site.page_by_slug(s).expect("page")).collect();
+        let some = files_of_pages(&site, &glossary, &edited);
+        let wanted: BTreeSet<String> = edited
+            .iter()
+            .map(|&i| {
+                let href = &site.pages[i].href;
+                let f = FolderChunks::new(folder_of(href), if folder_of(href).is_empty() { 2 } else { 320 });
+                format!("{DIR}/{}-{}.js", f.file, f.part_of(href))
+            })
+            .collect();
+        assert_eq!(some.iter().map(|f| f.path.clone()).collect::<BTreeSet<_>>(), wanted);
+        for f in &some {
+            let same = whole.iter().find(|w| w.path == f.path).expect("a chunk of the whole build");
+            assert_eq!(f.bytes, same.bytes, "{}", f.path);
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub struct CourseNav {
 
 /// Where page `i` sits in each course listing it as a module, with links relative to `path`.
 pub fn course_nav(r: &Renderer, i: usize, path: &str) -> Vec<CourseNav> {
-    r.courses
+    r.index
+        .courses
         .get(&i)
         .map(|v| {
             v.iter()

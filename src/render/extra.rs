@@ -38,7 +38,7 @@ pub(super) fn home_extras(r: &Renderer, path: &str, ctx: &mut Context) {
         .kinds
         .iter()
         .filter_map(|(k, kc)| {
-            let count = r.kind_counts.get(k.as_str()).copied().unwrap_or(0);
+            let count = r.index.kind_counts.get(k.as_str()).copied().unwrap_or(0);
             (count > 0).then(|| {
                 serde_json::json!({
                     "label": kc.plural(k),

@@ -21,8 +21,7 @@ use tera::Tera;
 use crate::diagnostics::Diagnostic;
 use crate::model::output::{ExtraPage, OutputFile};
 use crate::model::site::Site;
-use renderer::Renderer;
-pub use renderer::{kind_index_path, PageRef};
+pub use renderer::{kind_index_path, PageRef, Renderer, SiteIndex};
 
 /// Every output job of the site: pages, kind indexes, tag pages, home, 404 and generated pages.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
@@ -55,14 +54,14 @@ pub fn site_wide_jobs(site: &Site) -> Vec<Job> {
 
 /// Renders everything.
 pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_jobs(site, tera, &all_jobs(site))
+    render_jobs(&Renderer::new(site, tera), &all_jobs(site))
 }
 
 /// Renders the given jobs in parallel; every distinct failure is collected once.
-pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_jobs(r: &Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = Vec::with_capacity(jobs.len());
     let mut problems = Vec::new();
-    render_with(&Renderer::new(site, tera), jobs, &mut problems, |f| files.extend(f));
+    render_with(r, jobs, &mut problems, |f| files.extend(f));
     if problems.is_empty() {
         Ok(files)
     } else {
@@ -75,17 +74,15 @@ pub fn render_jobs(site: &Site, tera: &Tera, jobs: &[Job]) -> Result<Vec<OutputF
 /// Every distinct failure is collected once; after the first, rendering goes on (to report them
 /// all) but nothing more is handed on. Returns the failures, or the first error of `sink`.
 pub fn render_streaming<E>(
-    site: &Site,
-    tera: &Tera,
+    r: &Renderer,
     jobs: &[Job],
     chunk: usize,
     mut sink: impl FnMut(Vec<OutputFile>) -> Result<(), E>,
 ) -> Result<Vec<Diagnostic>, E> {
-    let r = Renderer::new(site, tera);
     let mut problems = Vec::new();
     for part in jobs.chunks(chunk.max(1)) {
         let mut files = Vec::with_capacity(part.len());
-        render_with(&r, part, &mut problems, |f| files.extend(f));
+        render_with(r, part, &mut problems, |f| files.extend(f));
         if problems.is_empty() {
             sink(files)?;
         }

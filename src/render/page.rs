@@ -55,8 +55,8 @@ fn breadcrumbs(r: &Renderer, i: usize, path: &str) -> Vec<serde_json::Value> {
     let site = r.site;
     let page = &site.pages[i];
     let mut crumbs = vec![serde_json::json!({"title": "Home", "href": relative(path, &site.link_path("index.html"))})];
-    let courses = r.courses.get(&i).map(Vec::as_slice).unwrap_or_default();
-    let through_course = page.kind == "page" || r.course_kinds.contains(page.kind.as_str());
+    let courses = r.index.courses.get(&i).map(Vec::as_slice).unwrap_or_default();
+    let through_course = page.kind == "page" || r.index.course_kinds.contains(page.kind.as_str());
     if let Some(&(c, _)) = courses.first().filter(|_| through_course) {
         let course = &site.pages[c];
         crumbs.push(serde_json::json!({
@@ -84,7 +84,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     links.extend(assets::rendered(page));
     let cites = citations::CiteLinker::new(&site.citations, &path);
     let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
-    let terms = r.glossary.for_page(site, i, &path);
+    let terms = r.index.glossary.for_page(site, i, &path);
     let terms = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
     let raw_html = site.config.markdown.raw_html;
     let content = markdown::render_cited(&page.text, page.body_start, &links, cites, terms, raw_html);
@@ -146,7 +146,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
         "is_home": page.is_home(),
     }));
     ctx.insert("breadcrumbs", &crumbs);
-    if let Some(n) = crate::concept_map::neighbourhood_svg(site, &r.concepts, i, &path) {
+    if let Some(n) = crate::concept_map::neighbourhood_svg(site, &r.index.concepts, i, &path) {
         ctx.insert("neighbourhood", &n);
     }
     if let Some(quiz) = quiz::page_context(site, i, &path) {

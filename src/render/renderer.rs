@@ -2,6 +2,7 @@
 //! references, and the context every template gets.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -58,15 +59,11 @@ pub fn kind_index_path(site: &Site, kind: &str) -> String {
     site.link_path(&format!("{folder}/index.html"))
 }
 
-/// The site being rendered, with what many pages need computed once.
-pub struct Renderer<'a> {
-    pub site: &'a Site,
-    pub tera: &'a Tera,
-    /// Pages per kind (the home page not counted), computed once: the nav of every page needs it.
-    pub kind_counts: HashMap<&'a str, usize>,
-    /// Pages per tag, indexed on first use: only tag pages need it, and serve re-renders a
-    /// page or two at a time.
-    tags: std::sync::OnceLock<BTreeMap<&'a str, Vec<usize>>>,
+/// What many pages need from the whole site, computed once per build. serve keeps it across
+/// edits of body text alone, which cannot change it (at 100k pages it takes tens of ms).
+pub struct SiteIndex {
+    /// Pages per kind (the home page not counted): the nav of every page needs it.
+    pub kind_counts: HashMap<String, usize>,
     /// Per page: (course page, position in it) for each course listing it as a module.
     pub courses: HashMap<usize, Vec<(usize, usize)>>,
     /// Glossary terms, for entry anchors and term links in page bodies.
@@ -76,14 +73,14 @@ pub struct Renderer<'a> {
     /// Course pages in weight and title order, for the sidebar's outlines.
     pub course_pages: Vec<usize>,
     /// Pages of each kind small enough to list in the sidebar, in weight and title order.
-    pub kind_members: HashMap<&'a str, Vec<usize>>,
+    pub kind_members: HashMap<String, Vec<usize>>,
     /// Kinds whose every page is a course module (lessons): their breadcrumb runs through the course.
-    pub course_kinds: HashSet<&'a str>,
+    pub course_kinds: HashSet<String>,
 }
 
-impl<'a> Renderer<'a> {
-    /// Indexes tags, course modules and kind counts of `site` once for every page.
-    pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
+impl SiteIndex {
+    /// Indexes course modules, kinds, the glossary and the concept graph of `site`.
+    pub fn new(site: &Site) -> SiteIndex {
         // page -> [(course page, position in it)]
         let mut courses: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
         for (c, rels) in site.graph.relations.iter().enumerate() {
@@ -93,36 +90,63 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let mut kind_counts: HashMap<&str, usize> = HashMap::new();
+        let mut kind_counts: HashMap<String, usize> = HashMap::new();
         for p in site.pages.iter().filter(|p| !p.is_home()) {
-            *kind_counts.entry(p.kind.as_str()).or_default() += 1;
+            *kind_counts.entry(p.kind.clone()).or_default() += 1;
         }
-        let mut course_kinds: HashSet<&str> = kind_counts.keys().copied().collect();
+        let mut course_kinds: HashSet<String> = kind_counts.keys().cloned().collect();
         for (i, p) in site.pages.iter().enumerate().filter(|(_, p)| !p.is_home()) {
             if !courses.contains_key(&i) {
                 course_kinds.remove(p.kind.as_str());
             }
         }
-        let mut r = Renderer {
-            site,
-            tera,
+        let mut kind_members = HashMap::new();
+        for (kind, &count) in &kind_counts {
+            if count <= sidebar::SIDEBAR_KIND_LIMIT {
+                let members =
+                    (0..site.pages.len()).filter(|&i| site.pages[i].kind == *kind && !site.pages[i].is_home());
+                kind_members.insert(kind.clone(), sorted(site, members.collect()));
+            }
+        }
+        SiteIndex {
             kind_counts,
-            tags: Default::default(),
             courses,
             glossary: Glossary::new(site),
             concepts: ConceptGraph::new(site),
-            course_pages: Vec::new(),
-            kind_members: HashMap::new(),
+            course_pages: sorted(site, courses_of(site)),
+            kind_members,
             course_kinds,
-        };
-        r.course_pages = r.sorted(courses_of(site));
-        for (&kind, &count) in &r.kind_counts {
-            if count <= sidebar::SIDEBAR_KIND_LIMIT {
-                let members = (0..site.pages.len()).filter(|&i| site.pages[i].kind == kind && !site.pages[i].is_home());
-                r.kind_members.insert(kind, r.sorted(members.collect()));
-            }
         }
-        r
+    }
+}
+
+/// Page indices sorted by weight, then title.
+fn sorted(site: &Site, mut v: Vec<usize>) -> Vec<usize> {
+    let pages = &site.pages;
+    v.sort_by(|&a, &b| (pages[a].weight, &pages[a].title).cmp(&(pages[b].weight, &pages[b].title)));
+    v
+}
+
+/// The site being rendered, with what many pages need computed once.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    /// The site-wide lookups (shared, so serve can keep them between edits).
+    pub index: Arc<SiteIndex>,
+    /// Pages per tag, indexed on first use: only tag pages need it, and serve re-renders a
+    /// page or two at a time.
+    tags: std::sync::OnceLock<BTreeMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer of `site` with its lookups computed now.
+    pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
+        Renderer::with_index(site, tera, Arc::new(SiteIndex::new(site)))
+    }
+
+    /// A renderer of `site` with lookups computed before (they must match `site`).
+    pub fn with_index(site: &'a Site, tera: &'a Tera, index: Arc<SiteIndex>) -> Self {
+        Renderer { site, tera, index, tags: Default::default() }
     }
 
     /// Pages per tag, in tag order.
@@ -152,10 +176,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Page indices sorted by weight, then title.
-    pub fn sorted(&self, mut v: Vec<usize>) -> Vec<usize> {
-        let pages = &self.site.pages;
-        v.sort_by(|&a, &b| (pages[a].weight, &pages[a].title).cmp(&(pages[b].weight, &pages[b].title)));
-        v
+    pub fn sorted(&self, v: Vec<usize>) -> Vec<usize> {
+        sorted(self.site, v)
     }
 
     /// Context every template gets: site, root prefix, navigation, search and quiz switches.
@@ -180,7 +202,7 @@ impl<'a> Renderer<'a> {
             .config
             .kinds
             .keys()
-            .filter(|k| *k != "page" && self.kind_counts.contains_key(k.as_str()))
+            .filter(|k| *k != "page" && self.index.kind_counts.contains_key(k.as_str()))
             .map(|k| {
                 let index = kind_index_path(site, k);
                 NavItem {
@@ -201,13 +223,13 @@ impl<'a> Renderer<'a> {
                 "progress": relative(out_path, &site.link_path("quiz/progress.html")),
                 "tags": relative(out_path, &site.link_path("tags/index.html")),
                 "references": relative(out_path, crate::citations::REFERENCES_PAGE),
-                "map": (!self.concepts.is_empty()).then(|| relative(out_path, crate::concept_map::MAP_PAGE)),
+                "map": (!self.index.concepts.is_empty()).then(|| relative(out_path, crate::concept_map::MAP_PAGE)),
             }),
         );
         ctx.insert("has_quizzes", &site.has_quizzes());
         ctx.insert(
             "sidebar",
-            &sidebar::sidebar(self.site, &self.course_pages, &self.kind_members, out_path, current_kind),
+            &sidebar::sidebar(self.site, &self.index.course_pages, &self.index.kind_members, out_path, current_kind),
         );
         ctx
     }

@@ -88,7 +88,7 @@ fn outlines(site: &Site, course_pages: &[usize], out_path: &str) -> Vec<CourseOu
 pub fn sidebar(
     site: &Site,
     course_pages: &[usize],
-    kind_members: &HashMap<&str, Vec<usize>>,
+    kind_members: &HashMap<String, Vec<usize>>,
     out_path: &str,
     current_kind: Option<&str>,
 ) -> serde_json::Value {

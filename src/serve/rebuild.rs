@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ use crate::model::site::Site;
 use crate::pipeline::{self, BuildOptions, Rendered, Stopwatch};
 use crate::previews;
 use crate::quiz;
-use crate::render::{self, Job};
+use crate::render::{self, Job, Renderer, SiteIndex};
 use crate::search;
 
 /// The result of one rebuild.
@@ -60,6 +61,10 @@ pub struct State {
     /// Sources of the pages the last incremental rebuild re-rendered: their search text may show
     /// what changed (a linked page's new title), so the search update re-indexes them too.
     rerendered: BTreeSet<PathBuf>,
+    /// The renderer's site-wide lookups for `site`, kept through edits of body text alone (which
+    /// cannot change them; making them again would cost every save time that grows with the
+    /// site). `None` after other edits, until the next body-text edit makes them again.
+    index: Option<Arc<SiteIndex>>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -73,7 +78,7 @@ impl State {
     pub fn new(opts: BuildOptions, out: PathBuf) -> Result<(State, Rebuilt), Error> {
         let started = Instant::now();
         let r = full_build(&opts)?;
-        let (site, tera, search) = (r.site, r.tera, r.search);
+        let (site, tera, search, index) = (r.site, r.tera, r.search, Some(r.index));
         let statics = assets::static_files(&opts.root, &site.config.theme);
         let mut state = State {
             opts,
@@ -85,6 +90,7 @@ impl State {
             stale: false,
             statics,
             rerendered: BTreeSet::new(),
+            index,
         };
         let rendered = r.files.len();
         let written = state.write(&r.files)?;
@@ -126,16 +132,20 @@ impl State {
     }
 
     /// The preview scripts holding the edited pages (their first paragraphs may have changed).
-    fn previews_of(&self, changed: &BTreeSet<PathBuf>) -> Vec<OutputFile> {
-        let pages: Vec<usize> =
-            changed.iter().filter_map(|rel| self.site.pages.iter().position(|p| &p.rel == rel)).collect();
-        previews::files_of_pages(&self.site, &Glossary::new(&self.site), &pages)
+    fn previews_of(&self, changed: &BTreeSet<PathBuf>, glossary: &Glossary) -> Vec<OutputFile> {
+        let pages: Vec<usize> = changed
+            .iter()
+            .filter_map(|rel| self.site.pages.iter().position(|p| p.rel.as_os_str() == rel.as_os_str()))
+            .collect();
+        previews::files_of_pages(&self.site, glossary, &pages)
     }
 
     /// Loads, renders and writes everything; files the site no longer produces are removed.
     fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        let Rendered { site, tera, files, diagnostics: warnings, search } = full_build(&self.opts)?;
+        self.index = None;
+        let Rendered { site, tera, files, diagnostics: warnings, search, index } = full_build(&self.opts)?;
+        self.index = Some(index);
         self.site = site;
         self.tera = tera;
         self.search = search;
@@ -159,10 +169,13 @@ impl State {
             self.rerendered = self.page_sources(&jobs);
             // The question bank script is written from every question: only when they changed.
             let files = if questions_changed {
+                self.index = None;
                 pipeline::render_pages(&self.site, &self.tera, &jobs)
             } else {
-                render::render_jobs(&self.site, &self.tera, &jobs).map(|mut files| {
-                    files.extend(self.previews_of(&changes.content));
+                let index = self.index.get_or_insert_with(|| Arc::new(SiteIndex::new(&self.site))).clone();
+                let previews = self.previews_of(&changes.content, &index.glossary);
+                render::render_jobs(&Renderer::with_index(&self.site, &self.tera, index), &jobs).map(|mut files| {
+                    files.extend(previews);
                     files
                 })
             };
@@ -171,6 +184,7 @@ impl State {
             let written = self.write(&files)?;
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false });
         }
+        self.index = None;
         let old_outputs: Vec<String> = self.site.pages.iter().map(|p| p.out_path.clone()).collect();
         let old_tags: HashSet<String> = self.site.pages.iter().flat_map(|p| p.tags.iter().cloned()).collect();
         let (site, jobs, warnings) = self.relink(&changes.content)?;
