@@ -152,11 +152,24 @@ pub const WIKI_OPEN: char = '\u{E000}';
 /// Closes what [`WIKI_OPEN`] opens.
 pub const WIKI_CLOSE: char = '\u{E001}';
 
-/// Reads headings, links and sections out of the body of `text` (which starts at `body_start`).
+/// Reads headings, links and images out of the body of `text` (which starts at `body_start`).
 pub fn analyze(text: &str, body_start: usize) -> Doc {
+    read_body(text, body_start).0
+}
+
+/// The plain text of the body of `text` under each heading, for the search index. Not kept in
+/// the site model: a site's section texts are as large as its sources, and only indexing reads
+/// them, a page at a time.
+pub fn sections(text: &str, body_start: usize) -> Vec<Section> {
+    read_body(text, body_start).1
+}
+
+/// Headings, links and images, and the sections of the body.
+fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
     let body = &text[body_start..];
     let lines = LineIndex::new(text);
     let mut doc = Doc::default();
+    let mut sections = Vec::new();
     let mut ids = HeadingIds::default();
     let mut current = Section::default();
     let mut in_heading: Option<(u8, Option<String>, String)> = None;
@@ -177,7 +190,7 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
                         Section { heading: Some(htext), anchor: id, text: String::new() },
                     );
                     if prev.heading.is_some() || !prev.text.trim().is_empty() {
-                        doc.sections.push(prev);
+                        sections.push(prev);
                     }
                 }
             }
@@ -220,14 +233,14 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
         }
     }
     if current.heading.is_some() || !current.text.trim().is_empty() {
-        doc.sections.push(current);
+        sections.push(current);
     }
     doc.assets = assets(text, body_start);
-    for s in &mut doc.sections {
+    for s in &mut sections {
         s.text = squeeze(&s.text);
         doc.words += s.text.split_whitespace().count();
     }
-    doc
+    (doc, sections)
 }
 
 /// Collapses runs of white space into single spaces.

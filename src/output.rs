@@ -75,7 +75,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
-    files: usize,
+    files: std::sync::atomic::AtomicUsize,
     swapped: bool,
     /// The locked `.<name>.rapport-lock`; the OS releases the lock when the process dies.
     _lock: std::fs::File,
@@ -129,13 +129,13 @@ impl Staging {
         remove_leftovers(parent, &name);
         let dir = parent.join(format!("{}{}", leftover_prefixes(&name)[0], std::process::id()));
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        Ok(Staging { dir, out: out.to_path_buf(), files: 0, swapped: false, _lock: lock })
+        Ok(Staging { dir, out: out.to_path_buf(), files: 0.into(), swapped: false, _lock: lock })
     }
 
     /// Writes `files` into the staging folder (in parallel).
-    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), Error> {
+    pub fn write(&self, files: &[OutputFile]) -> Result<(), Error> {
         write_files(&self.dir, files.iter())?;
-        self.files += files.len();
+        self.files.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
@@ -146,7 +146,7 @@ impl Staging {
             .map_err(io(&marker))?;
         swap(&self.dir, &self.out)?;
         self.swapped = true;
-        Ok(self.files)
+        Ok(self.files.load(std::sync::atomic::Ordering::Relaxed))
     }
 }
 
@@ -277,7 +277,7 @@ mod tests {
         std::fs::remove_file(out.join("keep.txt")).unwrap();
         let files = vec![OutputFile { path: "a/index.html".into(), bytes: b"x".to_vec() }];
         let write_site = |files: &[OutputFile]| {
-            let mut staging = Staging::create(&out).unwrap();
+            let staging = Staging::create(&out).unwrap();
             staging.write(files).unwrap();
             staging.swap().unwrap()
         };

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::assets;
@@ -229,14 +229,14 @@ const RENDER_CHUNK: usize = 256;
 /// Runs every stage but the write: load, link, validate, render, index; assets included.
 /// `live_search` keeps the search index open for in-place updates (`rapport serve`).
 ///
-/// `on_files` receives the pages, generated files and assets a part at a time, as soon as they
-/// are rendered (while the search index is still being built), and returns those to keep in
-/// [`Rendered::files`]: `build` writes them out meanwhile, and keeps none.
+/// `on_files` receives the pages, generated files, assets and search files a part at a time, as
+/// soon as they are made (the search index is built on other threads meanwhile), and returns
+/// those to keep in [`Rendered::files`]: `build` writes them out at once, and keeps none.
 pub fn render_all(
     opts: &BuildOptions,
     watch: &mut Stopwatch,
     live_search: bool,
-    mut on_files: impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
+    on_files: impl Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error> + Sync,
 ) -> Result<Rendered, Error> {
     let (site, mut diags) = load(opts)?;
     watch.lap("load, parse, link, validate");
@@ -249,9 +249,21 @@ pub fn render_all(
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let site_index = Arc::new(render::SiteIndex::new(&site));
     let renderer = render::Renderer::with_index(&site, &tera, site_index.clone());
+    // Search files kept by `on_files`, and the first error it gave for them.
+    let search_files: Mutex<(Vec<OutputFile>, Option<Error>)> = Mutex::default();
+    let emit = |files: Vec<OutputFile>| {
+        let result = on_files(files);
+        let mut kept = search_files.lock().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Ok(files) => kept.0.extend(files),
+            Err(e) => {
+                kept.1.get_or_insert(e);
+            }
+        }
+    };
     let (pages, index) = std::thread::scope(|scope| {
-        let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search)));
-        let pages = stream_pages(&renderer, assets, &mut on_files).and_then(|rendered| match rendered {
+        let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search, &emit)));
+        let pages = stream_pages(&renderer, assets, &on_files).and_then(|rendered| match rendered {
             Ok((kept, warnings)) => {
                 diags.extend(warnings);
                 watch.lap("render and write pages");
@@ -270,8 +282,12 @@ pub fn render_all(
         (pages, index)
     });
     let mut files = pages?;
-    let (search, index_files) = index.transpose().map_err(|ds| Error::Content(ds.into()))?.unwrap_or_default();
-    files.extend(index_files);
+    let search = index.transpose().map_err(|ds| Error::Content(ds.into()))?.flatten();
+    let (kept, failed) = search_files.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    files.extend(kept);
     watch.lap("finish search index");
     drop(renderer);
     Ok(Rendered { site, tera, files, diagnostics: diags, search, index: site_index })
@@ -286,7 +302,7 @@ type Streamed = Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>>;
 fn stream_pages(
     r: &render::Renderer,
     assets: std::collections::BTreeMap<String, Vec<u8>>,
-    on_files: &mut impl FnMut(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
+    on_files: &impl Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error>,
 ) -> Result<Streamed, Error> {
     let mut statics = output::StaticMerge::new(assets);
     let mut kept = Vec::new();
@@ -313,7 +329,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let mut watch = Stopwatch::new();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
-    let mut staging = output::Staging::create(&out_dir)?;
+    let staging = output::Staging::create(&out_dir)?;
     let r = render_all(opts, &mut watch, false, |files| {
         staging.write(&files)?;
         Ok(Vec::new())

@@ -32,19 +32,19 @@ fn finds_checked_links_with_positions() {
 
 #[test]
 fn sections_split_at_headings() {
-    let doc = analyze(PAGE, body_start());
-    assert_eq!(doc.sections.len(), 3);
-    assert_eq!(doc.sections[0].heading, None);
-    assert_eq!(doc.sections[1].anchor, "why-it-matters");
-    assert!(doc.sections[2].text.contains("code and ext"), "{:?}", doc.sections[2]);
+    let sections = sections(PAGE, body_start());
+    assert_eq!(sections.len(), 3);
+    assert_eq!(sections[0].heading, None);
+    assert_eq!(sections[1].anchor, "why-it-matters");
+    assert!(sections[2].text.contains("code and ext"), "{:?}", sections[2]);
 }
 
 #[test]
 fn unlabelled_wiki_link_targets_are_marked_for_search() {
-    let doc = analyze(PAGE, body_start());
+    let sections = sections(PAGE, body_start());
     // Search swaps the marked slug for the page's title; a labelled link keeps its label.
-    assert_eq!(doc.sections[0].text, format!("Intro with {WIKI_OPEN}empathy{WIKI_CLOSE}."));
-    assert!(doc.sections[1].text.contains("See being warm and"), "{:?}", doc.sections[1]);
+    assert_eq!(sections[0].text, format!("Intro with {WIKI_OPEN}empathy{WIKI_CLOSE}."));
+    assert!(sections[1].text.contains("See being warm and"), "{:?}", sections[1]);
 }
 
 #[test]

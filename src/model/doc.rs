@@ -73,7 +73,7 @@ pub struct Doc {
     pub links: Vec<Link>,
     /// Images and links to files, checked against the site's static files.
     pub assets: Vec<Asset>,
-    pub sections: Vec<Section>,
+    /// Words of the body's text.
     pub words: usize,
 }
 

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use search_core::{BuiltIndex, LiveIndex, SectionDoc, Synonyms};
+use search_core::{Chunk, LiveIndex, SectionDoc, SplitIndex, Synonyms};
 
 mod files;
 mod terminal;
@@ -40,23 +40,40 @@ const GLUE: &str = include_str!(concat!(env!("OUT_DIR"), "/search_wasm.js"));
 /// The synonyms file used when site.toml names none.
 const DEFAULT_SYNONYMS: &str = "synonyms.txt";
 
-/// Files the search feature adds to the output: index, wasm engine, glue script. With `live`,
-/// also the index kept open for in-place updates (`rapport serve`).
-pub fn index_site(site: &Site, live: bool) -> Result<(Option<LiveSearch>, Vec<OutputFile>), Vec<Diagnostic>> {
-    let (live, mut files) = if live {
-        let (index, files) = LiveSearch::new(site)?;
-        (Some(index), files)
+/// Receives output files as they are made, from any thread: a build writes them at once, so a
+/// large site's search files are never all held in memory.
+pub type Emit<'s> = &'s (dyn Fn(Vec<OutputFile>) + Sync);
+
+/// Makes the files the search feature adds to the output (index, text chunks, wasm engine, glue
+/// script) and hands them to `emit` as they are made. The site's text streams through the
+/// indexer a page at a time. With `live`, returns the index kept open for in-place updates
+/// (`rapport serve`).
+pub fn index_site(site: &Site, live: bool, emit: Emit) -> Result<Option<LiveSearch>, Vec<Diagnostic>> {
+    let live = if live {
+        Some(LiveSearch::new(site, emit)?)
     } else {
         let synonyms = load_synonyms(site)?;
-        let docs = site_docs(site);
-        let built = search_core::build_index(&docs, &synonyms).map_err(index_error)?;
-        (None, index_files(built, None))
+        let docs_of = |i: usize| page_docs(site, &site.pages[i]);
+        let on_chunk = |chunk: Chunk| emit(vec![chunk_file(chunk)]);
+        let split = search_core::build_index_streaming(site.pages.len(), &docs_of, &synonyms, &on_chunk)
+            .map_err(index_error)?;
+        split_files(split, None, emit);
+        None
     };
-    files.push(file(KINDS_FILE, serde_json::to_vec_pretty(&kind_links(site)).unwrap_or_default()));
-    files.push(script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)));
-    files.push(file("search_wasm_bg.wasm", WASM.to_vec()));
-    files.push(file("search_wasm.js", GLUE.as_bytes().to_vec()));
-    Ok((live, files))
+    emit(vec![
+        file(KINDS_FILE, serde_json::to_vec_pretty(&kind_links(site)).unwrap_or_default()),
+        script_file("search_wasm_bg.wasm", |out| base64_literal(WASM, out)),
+        file("search_wasm_bg.wasm", WASM.to_vec()),
+        file("search_wasm.js", GLUE.as_bytes().to_vec()),
+    ]);
+    Ok(live)
+}
+
+/// Runs `f` with an [`Emit`] that keeps every file; returns `f`'s result and the files.
+pub fn collect_files<T>(f: impl FnOnce(Emit) -> T) -> (T, Vec<OutputFile>) {
+    let files = std::sync::Mutex::new(Vec::new());
+    let result = f(&|more: Vec<OutputFile>| files.lock().unwrap_or_else(|e| e.into_inner()).extend(more));
+    (result, files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// The search index kept open by `rapport serve`, so an edit re-indexes only its own pages.
@@ -73,15 +90,17 @@ pub struct LiveSearch {
 const MAX_LIVE_SEGMENTS: usize = 32;
 
 impl LiveSearch {
-    /// Indexes the whole site; returns the live index and the index files (no engine files).
-    pub fn new(site: &Site) -> Result<(LiveSearch, Vec<OutputFile>), Vec<Diagnostic>> {
+    /// Indexes the whole site, handing the index files (not the engine's) to `emit`.
+    pub fn new(site: &Site, emit: Emit) -> Result<LiveSearch, Vec<Diagnostic>> {
         let synonyms = load_synonyms(site)?;
-        let docs = site_docs(site);
-        let (index, built) = LiveIndex::new(&docs, &synonyms).map_err(index_error)?;
+        let docs_of = |i: usize| page_docs(site, &site.pages[i]);
+        let on_chunk = |chunk: Chunk| emit(vec![chunk_file(chunk)]);
+        let (index, split) =
+            LiveIndex::new_streaming(site.pages.len(), &docs_of, &synonyms, &on_chunk).map_err(index_error)?;
         let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
         let mut pieces = Vec::new();
-        let files = index_files(built, Some(&mut pieces));
-        Ok((LiveSearch { index, indexed, pieces }, files))
+        split_files(split, Some(&mut pieces), emit);
+        Ok(LiveSearch { index, indexed, pieces })
     }
 
     /// Replaces the sections of the pages whose sources (relative to content/) are in
@@ -94,7 +113,10 @@ impl LiveSearch {
             self.indexed.insert(page.rel.clone(), page.href.clone());
         }
         let built = self.index.update(&removed, &docs).map_err(index_error)?;
-        Ok(index_files(built, Some(&mut self.pieces)))
+        let first = built.first_chunk as u64;
+        let ((), mut files) = collect_files(|emit| split_files(built.index, Some(&mut self.pieces), emit));
+        files.extend(built.chunks.into_iter().zip(first..).map(|(texts, n)| chunk_file((n, texts))));
+        Ok(files)
     }
 
     /// Segments of the index: those of a full build, and one more per update.
@@ -108,51 +130,43 @@ impl LiveSearch {
     }
 }
 
-fn site_docs(site: &Site) -> Vec<SectionDoc<'_>> {
-    site.pages.iter().flat_map(|p| page_docs(site, p)).collect()
-}
-
 fn index_error(e: search_core::SearchError) -> Vec<Diagnostic> {
     vec![Diagnostic::error(DIR, 0, 0, format!("cannot build the search index: {e}"))]
 }
 
-/// The hot part and the pieces of the index, each with its script-wrapped copy, and the text
-/// chunks. Binary files are fetched over http (no base64), so they come in both forms; the text
-/// chunks are as small in a script as in JSON, so a script is all they need. For serve's live
-/// index, `written` holds a hash of each piece already written: pieces that hash the same are
-/// left out, and `written` is updated (a build writes every piece and hashes none).
-fn index_files(built: BuiltIndex, written: Option<&mut Vec<u64>>) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = built
-        .chunks
-        .par_iter()
-        .enumerate()
-        .map(|(i, texts)| {
-            let name = chunk_name(built.first_chunk as u64 + i as u64);
-            script_file(&name, |out| out.push_str(&serde_json::to_string(texts).unwrap_or_default()))
-        })
-        .collect();
-    let mut changed = vec![true; built.index.pieces.len()];
+/// A chunk of section texts as a script (as small as JSON, and a script loads over http and
+/// from disk alike).
+fn chunk_file((n, texts): Chunk) -> OutputFile {
+    script_file(&chunk_name(n), |out| out.push_str(&serde_json::to_string(&texts).unwrap_or_default()))
+}
+
+/// Pieces deflated and written at a time: a batch keeps both cores busy, and no more than a
+/// batch of them is held twice.
+const PIECE_BATCH: usize = 64;
+
+/// The hot part and the pieces of the index, each with its script-wrapped copy, handed to `emit`
+/// a batch at a time. Binary files are fetched over http (no base64), so they come in both
+/// forms. For serve's live index, `written` holds a hash of each piece already written: pieces
+/// that hash the same are left out, and `written` is updated (a build hashes none).
+fn split_files(split: SplitIndex, written: Option<&mut Vec<u64>>, emit: Emit) {
+    let mut changed = vec![true; split.pieces.len()];
     if let Some(written) = written {
-        let hashes: Vec<u64> = built.index.pieces.par_iter().map(|raw| hash(raw)).collect();
+        let hashes: Vec<u64> = split.pieces.par_iter().map(|raw| hash(raw)).collect();
         for (n, h) in hashes.iter().enumerate() {
             changed[n] = written.get(n) != Some(h);
         }
         *written = hashes;
     }
-    // Each raw piece is dropped once deflated: at 100,000 pages they are 140 MB.
-    let pieces = built
-        .index
-        .pieces
-        .into_par_iter()
-        .enumerate()
-        .filter(|(n, _)| changed[*n])
-        .map(|(n, raw)| (piece_name(n as u32), deflate(&raw)));
-    let binaries = pieces.chain(rayon::iter::once((HOT_FILE.to_string(), built.index.hot)));
-    files
-        .par_extend(binaries.flat_map_iter(|(name, bytes)| {
-            [script_file(&name, |out| base64_literal(&bytes, out)), file(&name, bytes)]
-        }));
-    files
+    let both_forms =
+        |(name, bytes): (String, Vec<u8>)| [script_file(&name, |out| base64_literal(&bytes, out)), file(&name, bytes)];
+    let mut pieces = split.pieces.into_iter().enumerate().filter(|(n, _)| changed[*n]).peekable();
+    while pieces.peek().is_some() {
+        let batch: Vec<(usize, Vec<u8>)> = pieces.by_ref().take(PIECE_BATCH).collect();
+        // Each raw piece is dropped once deflated: at 100,000 pages they are 140 MB.
+        let files = batch.into_par_iter().flat_map_iter(|(n, raw)| both_forms((piece_name(n as u32), deflate(&raw))));
+        emit(files.collect());
+    }
+    emit(both_forms((HOT_FILE.to_string(), split.hot)).into());
 }
 
 /// A hash of a piece's bytes, to tell whether an update changed it.
@@ -211,13 +225,18 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
             }
         }
     }
-    let cited = |text: &'a str| titled_links(site, crate::citations::view::plain_cow(&site.citations, text));
-    let sections = &page.doc.sections;
-    let intro_body = sections.first().filter(|s| s.heading.is_none()).map(|s| s.text.as_str()).unwrap_or_default();
+    // Citations are indexed as readers see them ("Wampold, 2015"), not as keys.
+    let cited = |text: String| -> Cow<'a, str> {
+        match titled_links(site, crate::citations::view::plain_cow(&site.citations, &text)) {
+            Cow::Owned(changed) => Cow::Owned(changed),
+            Cow::Borrowed(_) => Cow::Owned(text),
+        }
+    };
+    let mut sections = crate::markdown::sections(&page.text, page.body_start).into_iter().peekable();
+    let intro_body = sections.next_if(|s| s.heading.is_none()).map(|s| s.text).unwrap_or_default();
     let mut docs = vec![SectionDoc {
         page_title: page.title.as_str().into(),
         heading: None,
-        // Citations are indexed as readers see them ("Wampold, 2015"), not as keys.
         body: cited(intro_body),
         summary: page.summary.as_str().into(),
         kind: page.kind.as_str().into(),
@@ -227,11 +246,11 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
         aliases: page.aliases.clone(),
         url: page.href.as_str().into(),
     }];
-    for s in sections.iter().filter(|s| s.heading.is_some()) {
+    for s in sections.filter(|s| s.heading.is_some()) {
         docs.push(SectionDoc {
             page_title: page.title.as_str().into(),
-            heading: s.heading.as_deref().map(Into::into),
-            body: cited(&s.text),
+            heading: s.heading.map(Into::into),
+            body: cited(s.text),
             kind: page.kind.as_str().into(),
             kind_label: kind_label.clone().into(),
             url: format!("{}#{}", page.href, s.anchor).into(),

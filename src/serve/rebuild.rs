@@ -226,7 +226,8 @@ impl State {
         if !self.site.config.search.enabled {
             return Ok(Vec::new());
         }
-        let (live, files) = search::LiveSearch::new(&self.site)?;
+        let (live, files) = search::collect_files(|emit| search::LiveSearch::new(&self.site, emit));
+        let live = live?;
         self.search = Some(live);
         Ok(files)
     }

@@ -17,7 +17,8 @@ fn repo() -> PathBuf {
 /// The bundled site's index, opened from its files the way the browser opens it, every piece added.
 fn engine() -> Engine {
     let (site, _) = rapport::load(&BuildOptions::at(repo())).expect("bundled site loads");
-    let (_, files) = rapport::search::index_site(&site, false).expect("index builds");
+    let (built, files) = rapport::search::collect_files(|emit| rapport::search::index_site(&site, false, emit));
+    built.expect("index builds");
     let file = |name: &str| files.iter().find(|f| f.path == format!("search/{name}")).map(|f| f.bytes.clone());
     let engine = Engine::open(&file("hot.bin").expect("hot.bin")).expect("index opens");
     let mut n = 0;

@@ -23,7 +23,7 @@ pub use engine::{escape, Engine, Hit, SearchParams, SnippetInput};
 pub use error::SearchError;
 pub use split::{SplitIndex, PIECE_BYTES};
 pub use synonyms::{Synonyms, SynonymsError};
-pub use writer::{build_index, BuiltIndex, LiveIndex, SectionDoc};
+pub use writer::{build_index, build_index_streaming, BuiltIndex, Chunk, DocsOf, LiveIndex, OnChunk, SectionDoc};
 
 /// Name under which the analyzer is registered with tantivy (index and query side alike).
 pub const ANALYZER: &str = "rapport";

@@ -38,68 +38,143 @@ pub struct SectionDoc<'a> {
     pub url: Cow<'a, str>,
 }
 
+impl SectionDoc<'_> {
+    /// The same document, its texts borrowed from this one.
+    pub fn borrowed(&self) -> SectionDoc<'_> {
+        SectionDoc {
+            page_title: Cow::Borrowed(&self.page_title),
+            heading: self.heading.as_deref().map(Cow::Borrowed),
+            body: Cow::Borrowed(&self.body),
+            summary: Cow::Borrowed(&self.summary),
+            kind: Cow::Borrowed(&self.kind),
+            kind_label: Cow::Borrowed(&self.kind_label),
+            category: self.category.clone(),
+            tags: self.tags.clone(),
+            aliases: self.aliases.clone(),
+            url: Cow::Borrowed(&self.url),
+        }
+    }
+}
+
 /// The built index: split for loading by the piece, and the body texts, grouped in the chunks
 /// the browser loads for snippets.
 #[derive(Debug)]
 pub struct BuiltIndex<'a> {
     /// The index files as a hot blob and pieces (see [`crate::SplitIndex`]).
     pub index: SplitIndex,
-    /// The body texts of chunk `first_chunk + i`, in slot order (borrowed from the documents:
-    /// the caller writes them out in whatever form it serves).
-    pub chunks: Vec<Vec<&'a str>>,
+    /// The body texts of chunk `first_chunk + i`, in slot order (the caller writes them out in
+    /// whatever form it serves).
+    pub chunks: Vec<Texts<'a>>,
     /// Number of the first chunk (0 for a whole index).
     pub first_chunk: usize,
 }
 
-/// Indexes `docs` (grouped by page, in page order) with `synonyms`.
+/// The body texts of one chunk, in slot order.
+pub type Texts<'a> = Vec<Cow<'a, str>>;
+
+/// A chunk of body texts, numbered, handed on as soon as it is full.
+pub type Chunk<'a> = (u64, Texts<'a>);
+
+/// The documents of page `i` (of a site's pages, in order), made on demand: a site is indexed
+/// as its documents stream past, so that its text is never held twice.
+pub type DocsOf<'s, 'a> = &'s (dyn Fn(usize) -> Vec<SectionDoc<'a>> + Sync);
+
+/// Receives each chunk of body texts once it is full (from the indexing threads).
+pub type OnChunk<'s, 'a> = &'s (dyn Fn(Chunk<'a>) + Sync);
+
+/// Indexes `docs` (grouped by page, in page order) with `synonyms`, holding every text chunk.
 pub fn build_index<'a>(docs: &'a [SectionDoc], synonyms: &Synonyms) -> Result<BuiltIndex<'a>, SearchError> {
-    Ok(build(docs, synonyms)?.2)
+    let pages = page_groups(docs);
+    let docs_of = |i: usize| pages[i].iter().map(SectionDoc::borrowed).collect();
+    let (chunks, index) = collect_chunks(|keep| Ok(build(pages.len(), &docs_of, synonyms, keep)?.2))?;
+    Ok(BuiltIndex { index, chunks, first_chunk: 0 })
 }
 
-/// Builds the index into a fresh RAM directory; returns it with its packed form.
-///
-/// Two halves of the site are indexed on two threads, each into one segment, and the segments
-/// are then joined in one index: indexing is the longest part of a build, and the rendering it
-/// runs beside is over long before it. Documents keep their order (first half, then second),
-/// so the index is the same on every build.
-fn build<'a>(
-    docs: &'a [SectionDoc],
+/// Indexes the documents of `pages` pages with `synonyms`, handing each text chunk to
+/// `on_chunk` as it fills instead of holding them (what a large site's build needs).
+pub fn build_index_streaming<'a>(
+    pages: usize,
+    docs_of: DocsOf<'_, 'a>,
     synonyms: &Synonyms,
-) -> Result<(Index, RamDirectory, BuiltIndex<'a>), SearchError> {
-    let (places, chunks) = chunk_texts(docs, 0);
-    let half = half_at_page_boundary(docs);
+    on_chunk: OnChunk<'_, 'a>,
+) -> Result<SplitIndex, SearchError> {
+    Ok(build(pages, docs_of, synonyms, on_chunk)?.2)
+}
+
+/// Runs `f` with a chunk receiver that keeps every chunk; returns them in order with `f`'s result.
+fn collect_chunks<'a, T>(
+    f: impl FnOnce(OnChunk<'_, 'a>) -> Result<T, SearchError>,
+) -> Result<(Vec<Texts<'a>>, T), SearchError> {
+    let chunks = std::sync::Mutex::new(Vec::new());
+    let result = f(&|chunk: Chunk<'a>| chunks.lock().unwrap_or_else(|e| e.into_inner()).push(chunk))?;
+    let mut chunks = chunks.into_inner().unwrap_or_else(|e| e.into_inner());
+    chunks.sort_by_key(|(n, _)| *n);
+    Ok((chunks.into_iter().map(|(_, texts)| texts).collect(), result))
+}
+
+/// `docs` cut where the page changes.
+fn page_groups<'d, 'a>(docs: &'d [SectionDoc<'a>]) -> Vec<&'d [SectionDoc<'a>]> {
+    docs.chunk_by(|a, b| page_of(&a.url) == page_of(&b.url)).collect()
+}
+
+/// Builds the index into a fresh RAM directory; returns it with its split form and the number of
+/// text chunks made.
+///
+/// The two halves of the pages are indexed on two threads, each into one segment, and the
+/// segments are then joined in one index: indexing is the longest part of a build, and the
+/// rendering it runs beside is over long before it. Documents keep their order (first half,
+/// then second), so the index is the same on every build. The second half's chunks are
+/// numbered after the first half's, counted beforehand.
+fn build<'a>(
+    pages: usize,
+    docs_of: DocsOf<'_, 'a>,
+    synonyms: &Synonyms,
+    on_chunk: OnChunk<'_, 'a>,
+) -> Result<(Index, RamDirectory, SplitIndex, u64), SearchError> {
+    let half = pages.div_ceil(2);
+    let mut counter = Chunker::new(0);
+    for i in 0..half {
+        for d in docs_of(i) {
+            counter.place(&d);
+        }
+    }
+    let second_from = counter.finish().1;
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| segment(&docs[half..], &places[half..], synonyms));
-        let first = segment(&docs[..half], &places[..half], synonyms);
+        let second = scope.spawn(|| segment(half..pages, docs_of, second_from, synonyms, on_chunk));
+        let first = segment(0..half, docs_of, 0, synonyms, on_chunk);
         (first, second.join())
     });
-    let second = second.map_err(|_| SearchError::IndexingPanicked)?;
-    let (index, dir) = join_segments(first?, second?, synonyms)?;
+    let (first, _) = first?;
+    let (second, chunks) = second.map_err(|_| SearchError::IndexingPanicked)??;
+    let (index, dir) = join_segments(first, second, synonyms)?;
     let split = split::split(&dir, &index_files(&index, &mut Vec::new())?, synonyms)?;
-    Ok((index, dir, BuiltIndex { index: split, chunks, first_chunk: 0 }))
+    Ok((index, dir, split, chunks))
 }
 
-/// The index of the first page that starts in the second half of `docs` (or `docs.len()`).
-fn half_at_page_boundary(docs: &[SectionDoc]) -> usize {
-    let mid = docs.len() / 2;
-    let page = |i: usize| page_of(&docs[i].url);
-    (mid.max(1)..docs.len()).find(|&i| page(i) != page(i - 1)).unwrap_or(docs.len())
-}
-
-/// A new index in its own RAM directory holding `docs` in one segment.
-fn segment(
-    docs: &[SectionDoc],
-    places: &[(u64, u64)],
+/// A new index in its own RAM directory holding the documents of `pages` in one segment, their
+/// texts in chunks numbered from `first_chunk`; returns it with the next chunk number.
+fn segment<'a>(
+    pages: std::ops::Range<usize>,
+    docs_of: DocsOf<'_, 'a>,
+    first_chunk: u64,
     synonyms: &Synonyms,
-) -> Result<(Index, RamDirectory), SearchError> {
+    on_chunk: OnChunk<'_, 'a>,
+) -> Result<((Index, RamDirectory), u64), SearchError> {
     let dir = RamDirectory::create();
     let builder = Index::builder().schema(schema()).tokenizers(tokenizers(synonyms));
     let mut writer = builder.single_segment_index_writer::<TantivyDocument>(dir.clone(), 128 << 20)?;
     let fields = Fields::of(&schema())?;
-    for (d, &(chunk, slot)) in docs.iter().zip(places) {
-        writer.add_document(document(&fields, d, chunk, slot))?;
+    let mut chunker = Chunker::new(first_chunk);
+    for i in pages {
+        for d in docs_of(i) {
+            let ((chunk, slot), full) = chunker.place(&d);
+            full.map(on_chunk);
+            writer.add_document(document(&fields, &d, chunk, slot))?;
+        }
     }
-    Ok((writer.finalize()?, dir))
+    let (last, next) = chunker.finish();
+    last.map(on_chunk);
+    Ok(((writer.finalize()?, dir), next))
 }
 
 fn tokenizers(synonyms: &Synonyms) -> TokenizerManager {
@@ -201,16 +276,30 @@ pub struct LiveIndex {
 impl LiveIndex {
     /// Indexes `docs` like [`build_index`] and keeps the index open for updates.
     pub fn new<'a>(docs: &'a [SectionDoc], synonyms: &Synonyms) -> Result<(LiveIndex, BuiltIndex<'a>), SearchError> {
-        let (index, dir, built) = build(docs, synonyms)?;
+        let pages = page_groups(docs);
+        let docs_of = |i: usize| pages[i].iter().map(SectionDoc::borrowed).collect();
+        let (chunks, (live, index)) =
+            collect_chunks(|keep| LiveIndex::new_streaming(pages.len(), &docs_of, synonyms, keep))?;
+        Ok((live, BuiltIndex { index, chunks, first_chunk: 0 }))
+    }
+
+    /// Indexes like [`build_index_streaming`] and keeps the index open for updates.
+    pub fn new_streaming<'a>(
+        pages: usize,
+        docs_of: DocsOf<'_, 'a>,
+        synonyms: &Synonyms,
+        on_chunk: OnChunk<'_, 'a>,
+    ) -> Result<(LiveIndex, SplitIndex), SearchError> {
+        let (index, dir, split, chunks) = build(pages, docs_of, synonyms, on_chunk)?;
         // No merges: a merge running in the background could remove files while they are packed.
         let writer = index.writer_with_num_threads(1, LIVE_WRITER_BYTES)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
         let fields = Fields::of(&index.schema())?;
         let mut layout = Vec::new();
         index_files(&index, &mut layout)?;
-        let next_chunk = built.chunks.len();
+        let next_chunk = chunks as usize;
         let live = LiveIndex { index, dir, writer, fields, synonyms: synonyms.clone(), next_chunk, layout };
-        Ok((live, built))
+        Ok((live, split))
     }
 
     /// Removes the sections of the pages at `removed` (URLs without anchor), adds `docs`, and
@@ -220,10 +309,14 @@ impl LiveIndex {
             self.writer.delete_term(Term::from_field_text(self.fields.page, page));
         }
         let first_chunk = self.next_chunk;
-        let (places, chunks) = chunk_texts(docs, first_chunk as u64);
-        for (d, (chunk, slot)) in docs.iter().zip(places) {
+        let mut chunker = Chunker::new(first_chunk as u64);
+        let mut chunks = Vec::new();
+        for d in docs {
+            let ((chunk, slot), full) = chunker.place(&d.borrowed());
+            chunks.extend(full.map(|(_, texts)| texts));
             self.writer.add_document(document(&self.fields, d, chunk, slot))?;
         }
+        chunks.extend(chunker.finish().0.map(|(_, texts)| texts));
         self.writer.commit()?;
         self.next_chunk += chunks.len();
         let index = split::split(&self.dir, &index_files(&self.index, &mut self.layout)?, &self.synonyms)?;
@@ -280,29 +373,47 @@ fn page_of(url: &str) -> &str {
     url.split('#').next().unwrap_or_default()
 }
 
-/// Assigns each document a (chunk, slot), chunks numbered from `first`, and returns the chunks'
-/// texts.
-fn chunk_texts<'a>(docs: &'a [SectionDoc], first: u64) -> (Vec<(u64, u64)>, Vec<Vec<&'a str>>) {
-    let mut places = Vec::with_capacity(docs.len());
-    let mut chunks: Vec<Vec<&str>> = vec![Vec::new()];
-    let mut size = 0;
-    let mut prev_page = "";
-    for d in docs {
+/// Groups body texts in chunks as documents stream past: a chunk is closed once it holds
+/// [`CHUNK_BYTES`], at the start of the next page.
+struct Chunker<'a> {
+    number: u64,
+    texts: Texts<'a>,
+    size: usize,
+    page: String,
+}
+
+impl<'a> Chunker<'a> {
+    /// Chunks numbered from `first`.
+    fn new(first: u64) -> Self {
+        Chunker { number: first, texts: Vec::new(), size: 0, page: String::new() }
+    }
+
+    /// Places `d`'s text: returns its (chunk, slot), and the chunk this closed, if any.
+    fn place(&mut self, d: &SectionDoc<'a>) -> ((u64, u64), Option<Chunk<'a>>) {
         let page = page_of(&d.url);
-        if size >= CHUNK_BYTES && page != prev_page {
-            chunks.push(Vec::new());
-            size = 0;
+        let mut full = None;
+        if page != self.page {
+            if self.size >= CHUNK_BYTES {
+                full = Some((self.number, std::mem::take(&mut self.texts)));
+                self.number += 1;
+                self.size = 0;
+            }
+            self.page = page.to_string();
         }
-        prev_page = page;
-        let current = chunks.len() - 1;
-        places.push((first + current as u64, chunks[current].len() as u64));
-        chunks[current].push(&d.body);
-        size += d.body.len();
+        let place = (self.number, self.texts.len() as u64);
+        self.texts.push(d.body.clone());
+        self.size += d.body.len();
+        (place, full)
     }
-    if docs.is_empty() {
-        chunks.clear();
+
+    /// The last chunk (if it holds anything), and the number after it.
+    fn finish(self) -> (Option<Chunk<'a>>, u64) {
+        if self.texts.is_empty() {
+            (None, self.number)
+        } else {
+            (Some((self.number, self.texts)), self.number + 1)
+        }
     }
-    (places, chunks)
 }
 
 /// The files of the finished index, laid out so that an update changes only the last pieces:

@@ -130,3 +130,30 @@ fn a_live_update_changes_only_the_last_pieces() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].url, docs[10].url);
 }
+
+#[test]
+fn a_streamed_build_hands_on_the_chunks_of_a_collected_one() {
+    let docs = many_pages(3000);
+    let synonyms = Synonyms::empty();
+    let whole = build_index(&docs, &synonyms).unwrap();
+    // The same pages, each page's documents made on demand, the chunks handed on as they fill.
+    let pages: Vec<&[SectionDoc]> = docs.chunks(2).collect();
+    let docs_of = |i: usize| pages[i].to_vec();
+    let chunks = std::sync::Mutex::new(Vec::new());
+    let on_chunk = |chunk: search_core::Chunk<'static>| chunks.lock().unwrap().push(chunk);
+    let split = search_core::build_index_streaming(pages.len(), &docs_of, &synonyms, &on_chunk).unwrap();
+    let mut chunks = chunks.into_inner().unwrap();
+    chunks.sort_by_key(|(n, _)| *n);
+    assert!(chunks.len() > 10, "{} chunks", chunks.len());
+    let numbers: Vec<u64> = chunks.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, (0..chunks.len() as u64).collect::<Vec<_>>(), "numbered without gaps");
+    assert_eq!(chunks.into_iter().map(|(_, texts)| texts).collect::<Vec<_>>(), whole.chunks);
+    assert_eq!(split.hot, whole.index.hot);
+    assert_eq!(split.pieces, whole.index.pieces);
+    // Each hit's (chunk, slot) points at its own section's text.
+    let engine = Engine::open_whole(&split).unwrap();
+    for hit in engine.search(&SearchParams { query: "practice".into(), kind: None, limit: 20 }).unwrap() {
+        let doc = docs.iter().find(|d| d.url == hit.url).unwrap();
+        assert_eq!(whole.chunks[hit.chunk as usize][hit.slot as usize], doc.body, "{}", hit.url);
+    }
+}

@@ -125,7 +125,7 @@ fn docs() -> Vec<SectionDoc<'static>> {
     out
 }
 
-fn owned(chunks: &[Vec<&str>]) -> Vec<Vec<String>> {
+fn owned(chunks: &[Vec<std::borrow::Cow<str>>]) -> Vec<Vec<String>> {
     chunks.iter().map(|c| c.iter().map(|t| t.to_string()).collect()).collect()
 }
 
