@@ -19,10 +19,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bytes = 0;
     for _ in 0..runs {
         let (started, cpu_before) = (Instant::now(), process_cpu()?);
-        let (_, files) = rapport::search::index_site(&site, false).map_err(|ds| format!("{ds:?}"))?;
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let count = |files: Vec<rapport::model::output::OutputFile>| {
+            let sum = files.iter().map(|f| f.bytes.len()).sum();
+            written.fetch_add(sum, std::sync::atomic::Ordering::Relaxed);
+        };
+        rapport::search::index_site(&site, false, &count).map_err(|ds| format!("{ds:?}"))?;
         cpu = cpu.min(process_cpu()? - cpu_before);
         wall = wall.min(started.elapsed().as_secs_f64());
-        bytes = files.iter().map(|f| f.bytes.len()).sum();
+        bytes = written.into_inner();
     }
     println!(
         "{} pages: best of {runs}: {wall:.3} s wall, {cpu:.2} s CPU, {bytes} bytes of search files",
