@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::output::{ExtraPage, OutputFile};
+use crate::model::output::OutputFile;
 use crate::model::site::Site;
 pub use renderer::{kind_index_path, PageRef, Renderer, SiteIndex};
 
@@ -48,7 +48,7 @@ pub fn site_wide_jobs(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::NotFound);
     jobs.push(Job::Sitemap);
-    jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+    jobs.extend((0..site.extra_pages.len()).map(Job::Extra));
     jobs
 }
 
@@ -119,7 +119,9 @@ pub enum Job {
     Home,
     NotFound,
     Sitemap,
-    Extra(ExtraPage),
+    /// A generated page, by index in the site's `extra_pages` (a large site's practice pages
+    /// carry every question: a job does not copy them).
+    Extra(usize),
 }
 
 /// Renders one job into its file (or files, for split lists).
@@ -134,7 +136,7 @@ fn render_one(r: &Renderer, job: &Job) -> Result<Vec<OutputFile>, Diagnostic> {
         Job::Tags => taxonomy::tags_job(r),
         Job::Home => extra::home_job(r),
         Job::NotFound => extra::not_found_job(r),
-        Job::Extra(e) => extra::extra_job(r, e),
+        Job::Extra(i) => extra::extra_job(r, &r.site.extra_pages[*i]),
     };
     let (path, template, ctx) = one;
     Ok(vec![r.fill(path, &template, &ctx)?])

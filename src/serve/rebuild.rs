@@ -359,7 +359,7 @@ impl State {
             jobs.push(Job::Tags);
             jobs.extend(render::site_wide_jobs(site));
         } else if questions_changed {
-            jobs.extend(site.extra_pages.iter().cloned().map(Job::Extra));
+            jobs.extend((0..site.extra_pages.len()).map(Job::Extra));
         }
         Ok(Some(InPlace { jobs, warnings: diags, questions_changed }))
     }
