@@ -272,3 +272,26 @@ fn a_new_title_reaches_the_search_text_of_linking_pages() {
     assert!(built.iter().any(|u| !u.starts_with("factors/bond.html")), "a linking page shows the title: {built:?}");
     assert_eq!(served, built);
 }
+
+/// serve keeps the renderer's site-wide lookups (sidebar lists, concept graph, glossary) through
+/// body edits, and drops them on an edit that can change them: after a title that moves a page
+/// to the top of its kind's sidebar, the next body edit of another page renders the new order.
+#[test]
+fn body_edits_after_a_new_title_render_the_new_sidebar() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_named_fixture("quiz-site", root);
+    let out = root.join("out");
+    let (mut state, _) = State::new(BuildOptions::at(root), out.clone()).unwrap();
+    let bond = "content/factors/bond.md";
+    let text = std::fs::read_to_string(root.join(bond)).unwrap();
+    assert!(!save(&mut state, root, bond, &format!("{text}\nA first new paragraph.\n")));
+    let hope = "content/factors/hope.md";
+    let retitled = std::fs::read_to_string(root.join(hope)).unwrap().replace("title: Hope", "title: Aardvark hope");
+    assert!(retitled.contains("Aardvark"), "the fixture's hope page has `title: Hope`");
+    save(&mut state, root, hope, &retitled);
+    assert!(!save(&mut state, root, bond, &format!("{text}\nA second new paragraph.\n")));
+    let page = std::fs::read_to_string(out.join("factors/bond.html")).unwrap();
+    assert!(page.contains("Aardvark hope"), "the sidebar shows the new title");
+    assert_equals_fresh_build(root, &out);
+}
