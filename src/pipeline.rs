@@ -20,7 +20,6 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::export;
-use crate::glossary::Glossary;
 use crate::links::LinkGraph;
 use crate::model::citations::Citations;
 use crate::model::config::Config;
@@ -177,9 +176,10 @@ pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
 
 /// Renders `jobs`, plus the question bank script they load.
 pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files = render::render_jobs(&render::Renderer::new(site, tera), jobs)?;
+    let r = render::Renderer::new(site, tera);
+    let mut files = render::render_jobs(&r, jobs)?;
     files.extend(quiz::output_files(site));
-    files.extend(previews::output_files(site, &Glossary::new(site)));
+    files.extend(previews::output_files(site, &r.index.glossary));
     Ok(files)
 }
 
@@ -245,10 +245,10 @@ pub fn render_all(
         render::theme::static_assets(&site.root, &site.config.theme, site.config.allow_outside_symlinks)
             .map_err(|ds| Error::Content(ds.into()))?;
     diags.extend(link_warnings);
-    // The search index is built on its own threads while rayon renders the pages and the pages
-    // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     let site_index = Arc::new(render::SiteIndex::new(&site));
     let renderer = render::Renderer::with_index(&site, &tera, site_index.clone());
+    // The search index is built on its own threads while rayon renders the pages and the pages
+    // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
     // Search files kept by `on_files`, and the first error it gave for them.
     let search_files: Mutex<(Vec<OutputFile>, Option<Error>)> = Mutex::default();
     let emit = |files: Vec<OutputFile>| {
