@@ -143,7 +143,6 @@ impl State {
     /// Loads, renders and writes everything; files the site no longer produces are removed.
     fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        self.index = None;
         let Rendered { site, tera, files, diagnostics: warnings, search, index } = full_build(&self.opts)?;
         self.index = Some(index);
         self.site = site;

@@ -124,7 +124,8 @@ fn page_groups<'d, 'a>(docs: &'d [SectionDoc<'a>]) -> Vec<&'d [SectionDoc<'a>]> 
 /// segments are then joined in one index: indexing is the longest part of a build, and the
 /// rendering it runs beside is over long before it. Documents keep their order (first half,
 /// then second), so the index is the same on every build. The second half's chunks are
-/// numbered after the first half's, counted beforehand.
+/// numbered after the first half's, which its thread counts first (while the first half is
+/// being indexed).
 fn build<'a>(
     pages: usize,
     docs_of: DocsOf<'_, 'a>,
@@ -132,15 +133,14 @@ fn build<'a>(
     on_chunk: OnChunk<'_, 'a>,
 ) -> Result<(Index, RamDirectory, SplitIndex, u64), SearchError> {
     let half = pages.div_ceil(2);
-    let mut counter = Chunker::new(0);
-    for i in 0..half {
-        for d in docs_of(i) {
-            counter.place(&d);
-        }
-    }
-    let second_from = counter.finish().1;
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| segment(half..pages, docs_of, second_from, synonyms, on_chunk));
+        let second = scope.spawn(|| {
+            let mut counter = Chunker::counting();
+            for d in (0..half).flat_map(docs_of) {
+                counter.place(&d);
+            }
+            segment(half..pages, docs_of, counter.finish().1, synonyms, on_chunk)
+        });
         let first = segment(0..half, docs_of, 0, synonyms, on_chunk);
         (first, second.join())
     });
@@ -378,14 +378,22 @@ fn page_of(url: &str) -> &str {
 struct Chunker<'a> {
     number: u64,
     texts: Texts<'a>,
+    /// Texts in the current chunk (kept in `texts` unless only counting).
+    slots: u64,
     size: usize,
     page: String,
+    counting: bool,
 }
 
 impl<'a> Chunker<'a> {
     /// Chunks numbered from `first`.
     fn new(first: u64) -> Self {
-        Chunker { number: first, texts: Vec::new(), size: 0, page: String::new() }
+        Chunker { number: first, texts: Vec::new(), slots: 0, size: 0, page: String::new(), counting: false }
+    }
+
+    /// A chunker that only counts chunks (from 0), keeping no text.
+    fn counting() -> Self {
+        Chunker { counting: true, ..Chunker::new(0) }
     }
 
     /// Places `d`'s text: returns its (chunk, slot), and the chunk this closed, if any.
@@ -396,19 +404,23 @@ impl<'a> Chunker<'a> {
             if self.size >= CHUNK_BYTES {
                 full = Some((self.number, std::mem::take(&mut self.texts)));
                 self.number += 1;
+                self.slots = 0;
                 self.size = 0;
             }
             self.page = page.to_string();
         }
-        let place = (self.number, self.texts.len() as u64);
-        self.texts.push(d.body.clone());
+        let place = (self.number, self.slots);
+        if !self.counting {
+            self.texts.push(d.body.clone());
+        }
+        self.slots += 1;
         self.size += d.body.len();
         (place, full)
     }
 
     /// The last chunk (if it holds anything), and the number after it.
     fn finish(self) -> (Option<Chunk<'a>>, u64) {
-        if self.texts.is_empty() {
+        if self.slots == 0 {
             (None, self.number)
         } else {
             (Some((self.number, self.texts)), self.number + 1)
