@@ -154,7 +154,9 @@ pub const WIKI_CLOSE: char = '\u{E001}';
 
 /// Reads headings, links and images out of the body of `text` (which starts at `body_start`).
 pub fn analyze(text: &str, body_start: usize) -> Doc {
-    read_body(text, body_start).0
+    let mut doc = read_body(text, body_start).0;
+    doc.assets = assets(text, body_start);
+    doc
 }
 
 /// The plain text of the body of `text` under each heading, for the search index. Not kept in
@@ -164,7 +166,8 @@ pub fn sections(text: &str, body_start: usize) -> Vec<Section> {
     read_body(text, body_start).1
 }
 
-/// Headings, links and images, and the sections of the body.
+/// Headings and links, and the sections of the body (images and file links are another parse,
+/// which only `analyze` needs).
 fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
     let body = &text[body_start..];
     let lines = LineIndex::new(text);
@@ -235,7 +238,6 @@ fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
     if current.heading.is_some() || !current.text.trim().is_empty() {
         sections.push(current);
     }
-    doc.assets = assets(text, body_start);
     for s in &mut sections {
         s.text = squeeze(&s.text);
         doc.words += s.text.split_whitespace().count();

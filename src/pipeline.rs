@@ -174,12 +174,11 @@ pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
     extra
 }
 
-/// Renders `jobs`, plus the question bank script they load.
-pub fn render_pages(site: &Site, tera: &tera::Tera, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let r = render::Renderer::new(site, tera);
-    let mut files = render::render_jobs(&r, jobs)?;
-    files.extend(quiz::output_files(site));
-    files.extend(previews::output_files(site, &r.index.glossary));
+/// Renders `jobs` with `r`, plus the question bank and preview scripts they load.
+pub fn render_pages(r: &render::Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut files = render::render_jobs(r, jobs)?;
+    files.extend(quiz::output_files(r.site));
+    files.extend(previews::output_files(r.site, &r.index.glossary));
     Ok(files)
 }
 

@@ -61,10 +61,10 @@ pub struct State {
     /// Sources of the pages the last incremental rebuild re-rendered: their search text may show
     /// what changed (a linked page's new title), so the search update re-indexes them too.
     rerendered: BTreeSet<PathBuf>,
-    /// The renderer's site-wide lookups for `site`, kept through edits of body text alone (which
-    /// cannot change them; making them again would cost every save time that grows with the
-    /// site). `None` after other edits, until the next body-text edit makes them again.
-    index: Option<Arc<SiteIndex>>,
+    /// The renderer's site-wide lookups for `site`: kept through edits of body text alone, which
+    /// cannot change them (making them again would cost every save time that grows with the
+    /// site), made again with the site on any other edit.
+    index: Arc<SiteIndex>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -78,7 +78,7 @@ impl State {
     pub fn new(opts: BuildOptions, out: PathBuf) -> Result<(State, Rebuilt), Error> {
         let started = Instant::now();
         let r = full_build(&opts)?;
-        let (site, tera, search, index) = (r.site, r.tera, r.search, Some(r.index));
+        let (site, tera, search, index) = (r.site, r.tera, r.search, r.index);
         let statics = assets::static_files(&opts.root, &site.config.theme);
         let mut state = State {
             opts,
@@ -117,6 +117,11 @@ impl State {
         result
     }
 
+    /// A renderer of the site with its kept lookups.
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer::with_index(&self.site, &self.tera, self.index.clone())
+    }
+
     /// The sources of the pages among `jobs`.
     fn page_sources(&self, jobs: &[Job]) -> BTreeSet<PathBuf> {
         jobs.iter()
@@ -144,7 +149,7 @@ impl State {
     fn rebuild_all(&mut self) -> Result<Rebuilt, Error> {
         let started = Instant::now();
         let Rendered { site, tera, files, diagnostics: warnings, search, index } = full_build(&self.opts)?;
-        self.index = Some(index);
+        self.index = index;
         self.site = site;
         self.tera = tera;
         self.search = search;
@@ -168,12 +173,11 @@ impl State {
             self.rerendered = self.page_sources(&jobs);
             // The question bank script is written from every question: only when they changed.
             let files = if questions_changed {
-                self.index = None;
-                pipeline::render_pages(&self.site, &self.tera, &jobs)
+                self.index = Arc::new(SiteIndex::new(&self.site));
+                pipeline::render_pages(&self.renderer(), &jobs)
             } else {
-                let index = self.index.get_or_insert_with(|| Arc::new(SiteIndex::new(&self.site))).clone();
-                let previews = self.previews_of(&changes.content, &index.glossary);
-                render::render_jobs(&Renderer::with_index(&self.site, &self.tera, index), &jobs).map(|mut files| {
+                let previews = self.previews_of(&changes.content, &self.index.glossary);
+                render::render_jobs(&self.renderer(), &jobs).map(|mut files| {
                     files.extend(previews);
                     files
                 })
@@ -183,7 +187,6 @@ impl State {
             let written = self.write(&files)?;
             return Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false });
         }
-        self.index = None;
         let old_outputs: Vec<String> = self.site.pages.iter().map(|p| p.out_path.clone()).collect();
         let old_tags: HashSet<String> = self.site.pages.iter().flat_map(|p| p.tags.iter().cloned()).collect();
         let (site, jobs, warnings) = self.relink(&changes.content)?;
@@ -200,8 +203,9 @@ impl State {
         self.remove(&stale);
         // The new model is consistent even if rendering fails below; the disk keeps the last good output.
         self.site = site;
+        self.index = Arc::new(SiteIndex::new(&self.site));
         self.rerendered = self.page_sources(&jobs);
-        let files = pipeline::render_pages(&self.site, &self.tera, &jobs).map_err(|ds| Error::Content(ds.into()))?;
+        let files = pipeline::render_pages(&self.renderer(), &jobs).map_err(|ds| Error::Content(ds.into()))?;
         let rendered = files.len();
         let written = self.write(&files)?;
         Ok(Rebuilt { written, rendered, elapsed: started.elapsed(), warnings, full: false })

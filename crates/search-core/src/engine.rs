@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize, ValueDeserializer, ValueVisitor,
 };
@@ -14,7 +13,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Term};
 
-use crate::query::{Builder, Plan};
+use crate::query::{typo_automaton, Builder, Plan};
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, Pieces, SharedPieces, SplitIndex};
 use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
@@ -335,10 +334,9 @@ impl Engine {
         let mut out = Vec::new();
         for (w, distance) in words {
             for field in [self.fields.body, self.fields.summary] {
-                // The automaton depends on the word only, not on the field the term names.
-                let distance = (*distance).min(self.fields.typo_limit(field));
-                let query = FuzzyTermQuery::new(Term::from_field_text(field, w), distance, true);
-                let Ok(automaton) = query.automaton() else { continue };
+                let Some(automaton) = typo_automaton(w, (*distance).min(self.fields.typo_limit(field))) else {
+                    continue;
+                };
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
                     let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };

@@ -8,19 +8,19 @@
 //! `split::LazyFile::read_bytes_async`), so each future runs until its first missing piece and
 //! notes it. The engine hands the list to the browser, which fetches the pieces and asks again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Waker};
 
-use tantivy::query::{DfaWrapper, FuzzyTermQuery};
+use tantivy::query::DfaWrapper;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
-use crate::query::Plan;
+use crate::query::{typo_automaton, Plan};
 use crate::schema::Fields;
 
 type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
@@ -31,20 +31,22 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
     terms.sort();
     terms.dedup();
-    // The typo automata of the query: each misspellable word in each field, at that field's limit.
-    let automaton = |word: &str, distance: u8| {
-        FuzzyTermQuery::new(Term::from_field_text(fields.body, word), distance, true).automaton().ok()
-    };
-    let automata: Vec<(Field, SharedDfa)> = fields
-        .weighted()
-        .iter()
-        .flat_map(|(field, _)| plan.fuzzy.iter().map(move |(word, distance)| (*field, word, *distance)))
-        .filter_map(|(field, word, distance)| {
-            let distance = distance.min(fields.typo_limit(field));
-            let dfa = if distance > 0 { automaton(word, distance) } else { None }?;
-            Some((field, SharedDfa(Arc::new(dfa))))
-        })
-        .collect();
+    // The typo automata of the query: each misspellable word in each field, at that field's
+    // limit. Building one is the costly part, and most fields share a limit: one per distance.
+    let mut built: HashMap<(&str, u8), Option<SharedDfa>> = HashMap::new();
+    let mut automata: Vec<(Field, SharedDfa)> = Vec::new();
+    for (field, _) in fields.weighted() {
+        for (word, distance) in &plan.fuzzy {
+            let distance = (*distance).min(fields.typo_limit(field));
+            if distance == 0 {
+                continue;
+            }
+            let dfa = built
+                .entry((word, distance))
+                .or_insert_with(|| typo_automaton(word, distance).map(|dfa| SharedDfa(Arc::new(dfa))));
+            automata.extend(dfa.clone().map(|dfa| (field, dfa)));
+        }
+    }
     let mut tasks: Vec<Task> = Vec::new();
     for segment in searcher.segment_readers() {
         for (term, positions) in &terms {

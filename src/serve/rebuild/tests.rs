@@ -274,7 +274,7 @@ fn a_new_title_reaches_the_search_text_of_linking_pages() {
 }
 
 /// serve keeps the renderer's site-wide lookups (sidebar lists, concept graph, glossary) through
-/// body edits, and drops them on an edit that can change them: after a title that moves a page
+/// body edits, and makes them again on an edit that can change them: after a title that moves a page
 /// to the top of its kind's sidebar, the next body edit of another page renders the new order.
 #[test]
 fn body_edits_after_a_new_title_render_the_new_sidebar() {
