@@ -114,6 +114,13 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   await queued.getByLabel("False").check();
   await queued.getByRole("button", { name: "Check", exact: true }).click();
   assert.match(await queued.locator(".quiz-feedback").textContent(), /Correct\./);
+  // Chromium hands a page's localStorage write to other documents asynchronously; under load a
+  // reload right after the answer could read the storage from before it (the suite failed so
+  // once). Wait until another open page of the site sees the answer, then reload.
+  await page.waitForFunction((id) => {
+    const saved = JSON.parse(localStorage.getItem("rapport-quiz-v1:quiz-fixture"));
+    return Boolean(saved && saved.items[id] && saved.items[id].lastOk);
+  }, missed[0]);
   await review.reload();
   assert.match(await review.locator(".quiz-review-status").textContent(), /Nothing is due right now\./);
 
