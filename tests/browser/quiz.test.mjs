@@ -134,6 +134,14 @@ test("progress moves between machines: export to a file, reset, import it back",
   const tf = page.locator("form.quiz-form", { hasText: "built on purpose" });
   await tf.getByLabel("True").check();
   await tf.getByRole("button", { name: "Check", exact: true }).click();
+  // As above: the progress page opened next must not read the storage from before the answer.
+  const qid = await tf.getAttribute("data-qid");
+  const probe = await open(context, fileUrl("index.html"));
+  await probe.waitForFunction((id) => {
+    const saved = JSON.parse(localStorage.getItem("rapport-quiz-v1:quiz-fixture") || "null");
+    return Boolean(saved && saved.items && saved.items[id]);
+  }, qid);
+  await probe.close();
   const progress = await open(context, fileUrl("quiz/progress.html"));
   const status = progress.locator("[data-quiz-tools-status]");
   const [download] = await Promise.all([progress.waitForEvent("download"), progress.getByRole("button", { name: "Export progress" }).click()]);
