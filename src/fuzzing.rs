@@ -23,7 +23,7 @@ pub fn page_pipeline(text: &str) -> String {
         }
     };
     let doc = markdown::analyze(text, body_start);
-    let src = page::PageSource { rel, display, text: text.to_string(), body_start, front, doc };
+    let src = page::PageSource { rel, display, abs: display, text: text.to_string(), body_start, front, doc };
     let (page, mut problems) = page::build_page(src, &config);
     let mut html = String::new();
     if let Some(page) = page {
@@ -33,7 +33,7 @@ pub fn page_pipeline(text: &str) -> String {
         let (_, found) = quiz::validate(&pages, &graph, &config);
         problems.extend(found);
         let links = graph.rendered_links(&pages, 0);
-        html = markdown::render(&pages[0].text, pages[0].body_start, &links, config.markdown.raw_html);
+        html = markdown::render(text, pages[0].body_start, &links, config.markdown.raw_html);
     }
     let rendered = crate::diagnostics::Diagnostics::from(problems).render();
     debug_assert!(html.len() < 64 * (text.len() + 1024), "output out of proportion to the input");

@@ -145,8 +145,10 @@ fn term_page(site: &Site, i: usize) -> Term {
 /// The `- **Term**: definition` list items of the glossary page `g`.
 fn entries_of_page(site: &Site, g: usize) -> Vec<Term> {
     let page = &site.pages[g];
+    // Made with the renderer's lookups, before a build releases the sources.
+    let Ok(text) = page.text() else { return Vec::new() };
     let events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(page.body(), markdown::options()).into_offset_iter().collect();
+        Parser::new_ext(&text[page.body_start..], markdown::options()).into_offset_iter().collect();
     let mut seen = HashSet::new();
     (0..events.len())
         .filter(|&i| matches!(events[i].0, Event::Start(Tag::Item)))

@@ -178,7 +178,7 @@ pub fn generated_pages(site: &Site) -> Vec<ExtraPage> {
 pub fn render_pages(r: &render::Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = render::render_jobs(r, jobs)?;
     files.extend(quiz::output_files(r.site));
-    files.extend(previews::output_files(r.site, &r.index.glossary));
+    files.extend(previews::output_files(r.site, &r.index.glossary)?);
     Ok(files)
 }
 
@@ -226,7 +226,10 @@ pub struct Rendered {
 const RENDER_CHUNK: usize = 256;
 
 /// Runs every stage but the write: load, link, validate, render, index; assets included.
-/// `live_search` keeps the search index open for in-place updates (`rapport serve`).
+/// `live` is serve's mode: the search index stays open and the pages' text in memory, for
+/// in-place updates. Otherwise the text is released once the site is checked, and read again
+/// from each file as its page is rendered and indexed (a large site's text is a third of its
+/// model; a file changed meanwhile is an error).
 ///
 /// `on_files` receives the pages, generated files, assets and search files a part at a time, as
 /// soon as they are made (the search index is built on other threads meanwhile), and returns
@@ -234,10 +237,10 @@ const RENDER_CHUNK: usize = 256;
 pub fn render_all(
     opts: &BuildOptions,
     watch: &mut Stopwatch,
-    live_search: bool,
+    live: bool,
     on_files: impl Fn(Vec<OutputFile>) -> Result<Vec<OutputFile>, Error> + Sync,
 ) -> Result<Rendered, Error> {
-    let (site, mut diags) = load(opts)?;
+    let (mut site, mut diags) = load(opts)?;
     watch.lap("load, parse, link, validate");
     let tera = render::theme::load_templates(&site.root, &site.config.theme).map_err(|ds| Error::Content(ds.into()))?;
     let (assets, link_warnings) =
@@ -245,6 +248,9 @@ pub fn render_all(
             .map_err(|ds| Error::Content(ds.into()))?;
     diags.extend(link_warnings);
     let site_index = Arc::new(render::SiteIndex::new(&site));
+    if !live {
+        site.release_sources();
+    }
     let renderer = render::Renderer::with_index(&site, &tera, site_index.clone());
     // The search index is built on its own threads while rayon renders the pages and the pages
     // are written: indexing is mostly sequential, so it overlaps that work instead of adding to it.
@@ -261,7 +267,7 @@ pub fn render_all(
         }
     };
     let (pages, index) = std::thread::scope(|scope| {
-        let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live_search, &emit)));
+        let index = site.config.search.enabled.then(|| scope.spawn(|| search::index_site(&site, live, &emit)));
         let pages = stream_pages(&renderer, assets, &on_files).and_then(|rendered| match rendered {
             Ok((kept, warnings)) => {
                 diags.extend(warnings);
@@ -316,7 +322,10 @@ fn stream_pages(
         return Ok(Err(problems));
     }
     pass_on(quiz::output_files(site))?;
-    pass_on(previews::output_files(site, &r.index.glossary))?;
+    match previews::output_files(site, &r.index.glossary) {
+        Ok(files) => pass_on(files)?,
+        Err(problems) => return Ok(Err(problems)),
+    }
     let (files, warnings) = statics.finish(site);
     kept.extend(on_files(files)?);
     Ok(Ok((kept, warnings)))

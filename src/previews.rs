@@ -9,9 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::citations;
+use crate::diagnostics::Diagnostic;
 use crate::glossary::Glossary;
 use crate::markdown;
 use crate::model::output::OutputFile;
@@ -49,12 +51,13 @@ fn excerpt(text: &str, max: usize) -> String {
 }
 
 /// The plain text of the first top-level paragraph of page `i`'s body, citations formatted.
-fn first_paragraph(site: &Site, i: usize) -> String {
+fn first_paragraph(site: &Site, i: usize) -> Result<String, Diagnostic> {
     let page = &site.pages[i];
+    let source = page.text()?;
     let mut depth = 0usize;
     let mut text = String::new();
     let mut inside = false;
-    for e in Parser::new_ext(page.body(), markdown::options()) {
+    for e in Parser::new_ext(&source[page.body_start..], markdown::options()) {
         match e {
             Event::Start(Tag::Paragraph) if depth == 0 => inside = true,
             Event::End(TagEnd::Paragraph) if inside => break,
@@ -67,7 +70,7 @@ fn first_paragraph(site: &Site, i: usize) -> String {
         }
     }
     let text = citations::view::plain(&site.citations, &text);
-    excerpt(&text.split_whitespace().collect::<Vec<_>>().join(" "), EXCERPT)
+    Ok(excerpt(&text.split_whitespace().collect::<Vec<_>>().join(" "), EXCERPT))
 }
 
 /// Where a preview comes from: a page, or a glossary entry with an anchor.
@@ -86,11 +89,11 @@ fn keys<'a>(site: &'a Site, glossary: &'a Glossary) -> impl Iterator<Item = (&'a
 }
 
 /// The preview of one source.
-fn preview(site: &Site, glossary: &Glossary, source: Source) -> Preview {
-    match source {
+fn preview(site: &Site, glossary: &Glossary, source: Source) -> Result<Preview, Diagnostic> {
+    Ok(match source {
         Source::Page(i) => {
             let p = &site.pages[i];
-            let mut first = first_paragraph(site, i);
+            let mut first = first_paragraph(site, i)?;
             if first == p.summary {
                 first.clear();
             }
@@ -100,7 +103,7 @@ fn preview(site: &Site, glossary: &Glossary, source: Source) -> Preview {
             let t = &glossary.terms[k];
             [t.name.clone(), "Glossary".into(), t.definition.clone(), String::new()]
         }
-    }
+    })
 }
 
 /// A folder's chunk files: their name stem and how many parts.
@@ -131,23 +134,25 @@ fn chunk_file(
     chunks: &FolderChunks,
     n: u32,
     keys: &BTreeMap<&str, Source>,
-) -> OutputFile {
-    let chunk: BTreeMap<&str, Preview> = keys.iter().map(|(k, s)| (*k, preview(site, glossary, *s))).collect();
+) -> Result<OutputFile, Diagnostic> {
+    let chunk: BTreeMap<&str, Preview> =
+        keys.iter().map(|(k, s)| Ok((*k, preview(site, glossary, *s)?))).collect::<Result<_, Diagnostic>>()?;
     let json = serde_json::to_string(&chunk).unwrap_or_else(|_| "{}".into());
-    OutputFile {
+    Ok(OutputFile {
         path: format!("{DIR}/{}-{n}.js", chunks.file),
         bytes: format!("window.RapportPreviews&&RapportPreviews.add({json});\n").into_bytes(),
-    }
+    })
 }
 
-/// The index and every chunk script under [`DIR`].
-pub fn output_files(site: &Site, glossary: &Glossary) -> Vec<OutputFile> {
+/// The index and every chunk script under [`DIR`], or the pages whose text could not be read.
+pub fn output_files(site: &Site, glossary: &Glossary) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let all: BTreeMap<&str, Source> = keys(site, glossary).collect();
     let mut by_folder: BTreeMap<&str, BTreeMap<&str, Source>> = BTreeMap::new();
     for (k, s) in all {
         by_folder.entry(folder_of(k)).or_default().insert(k, s);
     }
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     let mut index: BTreeMap<&str, FolderChunks> = BTreeMap::new();
     for (folder, keys) in by_folder {
         let chunks = FolderChunks::new(folder, keys.len());
@@ -155,24 +160,32 @@ pub fn output_files(site: &Site, glossary: &Glossary) -> Vec<OutputFile> {
         for (k, s) in keys {
             parts[chunks.part_of(k) as usize].insert(k, s);
         }
-        for (n, keys) in parts.iter().enumerate() {
-            files.push(chunk_file(site, glossary, &chunks, n as u32, keys));
+        let made: Vec<_> =
+            parts.par_iter().enumerate().map(|(n, keys)| chunk_file(site, glossary, &chunks, n as u32, keys)).collect();
+        for file in made {
+            match file {
+                Ok(f) => files.push(f),
+                Err(d) => problems.push(d),
+            }
         }
         index.insert(folder, chunks);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{}".into());
     files.push(OutputFile {
         path: format!("{DIR}/index.js"),
         bytes: format!("window.RapportPreviews&&RapportPreviews.index({json});\n").into_bytes(),
     });
-    files
+    Ok(files)
 }
 
 /// The chunk scripts holding the previews of `pages`: what serve rewrites after editing them in
 /// place (the set of pages, so every chunk's name and the index, is unchanged). Only the keys
 /// of the pages' folders are counted and only their chunks' keys sorted, so a save does not
 /// sort every page of a large site.
-pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Vec<OutputFile> {
+pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Result<Vec<OutputFile>, Diagnostic> {
     let folders: BTreeSet<&str> = pages.iter().map(|&i| folder_of(&site.pages[i].href)).collect();
     let mut in_folders: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (k, _) in keys(site, glossary).filter(|(k, _)| folders.contains(folder_of(k))) {
@@ -218,12 +231,12 @@ mod tests {
         let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let (_d, site) = crate::glossary::tests::site(&refs);
         let glossary = Glossary::new(&site);
-        let whole = output_files(&site, &glossary);
+        let whole = output_files(&site, &glossary).expect("texts held");
         let index = String::from_utf8_lossy(&whole.last().expect("index").bytes).into_owned();
         assert!(index.contains(r#""factors":{"file":"f-factors","parts":3}"#), "{index}");
         let edited: Vec<usize> =
             ["f7", "f200", "glossary"].iter().map(|s| site.page_by_slug(s).expect("page")).collect();
-        let some = files_of_pages(&site, &glossary, &edited);
+        let some = files_of_pages(&site, &glossary, &edited).expect("texts held");
         let wanted: BTreeSet<String> = edited
             .iter()
             .map(|&i| {

@@ -112,12 +112,14 @@ fn find_all(pages: &[Page], quizzes: &QuizSet) -> Vec<Found> {
 /// The citations of page `i`: its body first, then its quiz fields, in order.
 fn find_on(i: usize, page: &Page, quizzes: &QuizSet) -> Vec<Found> {
     let mut out = Vec::new();
-    let lines = LineIndex::new(&page.text);
-    for cite in syntax::scan(&page.text, page.body_start) {
-        let positions = cite.items.iter().map(|it| lines.locate(&page.text, it.offset)).collect();
-        out.push(Found { page: i, source: cite.source(&page.text).to_string(), cite, positions });
+    // Citations are checked while the sources are held: a build releases them only afterwards.
+    let Ok(text) = page.text() else { return out };
+    let lines = LineIndex::new(&text);
+    for cite in syntax::scan(&text, page.body_start) {
+        let positions = cite.items.iter().map(|it| lines.locate(&text, it.offset)).collect();
+        out.push(Found { page: i, source: cite.source(&text).to_string(), cite, positions });
     }
-    let front = &page.text[..page.body_start.min(page.text.len())];
+    let front = &text[..page.body_start.min(text.len())];
     for &q in quizzes.by_page.get(i).map(Vec::as_slice).unwrap_or_default() {
         let question = &quizzes.questions[q];
         let fields = std::iter::once(&question.prompt)
@@ -133,7 +135,7 @@ fn find_on(i: usize, page: &Page, quizzes: &QuizSet) -> Vec<Found> {
                     .items
                     .iter()
                     .map(|it| match at {
-                        Some(a) => lines.locate(&page.text, a + it.offset - cite.range.start),
+                        Some(a) => lines.locate(&text, a + it.offset - cite.range.start),
                         None => (question.line, question.col),
                     })
                     .collect();

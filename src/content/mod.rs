@@ -62,8 +62,10 @@ pub fn load_page(file: &discover::SourceFile, config: &Config) -> (Option<Page>,
         }
     };
     let doc = markdown::analyze(&text, body_start);
-    let (page, mut problems) =
-        build_page(PageSource { rel: &file.rel, display: &file.display, text, body_start, front, doc }, config);
+    let (page, mut problems) = build_page(
+        PageSource { rel: &file.rel, display: &file.display, abs: &file.abs, text, body_start, front, doc },
+        config,
+    );
     if let Some(p) = &page {
         problems.extend(todo::warnings(p));
         problems.extend(crate::assets::alt_warnings(p));

@@ -11,6 +11,7 @@ use crate::model::config::{Config, KindConfig};
 use crate::model::doc::Doc;
 use crate::model::page::{Page, SlugRef};
 use crate::model::slug::slugify;
+use crate::model::source::Source;
 
 /// Reads typed values out of front matter, collecting a located diagnostic for each problem.
 struct Reader<'a> {
@@ -140,6 +141,8 @@ fn scalar_text(v: &Value) -> String {
 pub struct PageSource<'a> {
     pub rel: &'a Path,
     pub display: &'a Path,
+    /// The file, for reading the text again once a build releases it.
+    pub abs: &'a Path,
     pub text: String,
     pub body_start: usize,
     pub front: FrontMatter,
@@ -224,7 +227,7 @@ pub fn build_page(src: PageSource, config: &Config) -> (Option<Page>, Vec<Diagno
         relations,
         rel: src.rel.to_path_buf(),
         display: src.display.to_path_buf(),
-        text: src.text,
+        source: Source::new(src.abs.to_path_buf(), src.text),
         body_start: src.body_start,
         front: src.front,
         doc: src.doc,

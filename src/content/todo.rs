@@ -10,7 +10,9 @@ const MARKER: &str = "TODO";
 
 /// A warning at every line of `page` holding a `TODO` as a word of its own.
 pub fn warnings(page: &Page) -> Vec<Diagnostic> {
-    let text = &page.text;
+    // Run as each page loads, while its text is held.
+    let Ok(text) = page.text() else { return Vec::new() };
+    let text = text.as_ref();
     let index = LineIndex::new(text);
     let mut out = Vec::new();
     let mut from = 0;

@@ -75,7 +75,8 @@ pub fn book(site: &Site, course: &Course, modified: &str) -> Result<Vec<OutputFi
         if !page.summary.is_empty() {
             body.push_str(&format!("<p class=\"lede\">{}</p>\n", tera::escape_html(&page.summary)));
         }
-        body.push_str(&rewrite(&page_html(site, p), &page.out_path, &map).map_err(fail)?);
+        let html = page_html(site, p).map_err(|d| Error::Content(vec![d].into()))?;
+        body.push_str(&rewrite(&html, &page.out_path, &map).map_err(fail)?);
         let questions = module_questions(site, p);
         if course.modules.contains(&p) && !questions.is_empty() {
             body.push_str(&rewrite(&quiz_section(site, p, &questions, numbered), &page.out_path, &map).map_err(fail)?);

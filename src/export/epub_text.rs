@@ -9,6 +9,7 @@ use quick_xml::{Reader, Writer};
 
 use crate::assets;
 use crate::citations;
+use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::model::quiz::{fixed_shuffle, Answer, Question};
 use crate::model::site::Site;
@@ -31,13 +32,14 @@ pub fn document(lang: &str, title: &str, body: &str) -> String {
 }
 
 /// The body of page `i` as the pipeline renders it (links resolved, citations formatted).
-pub fn page_html(site: &Site, i: usize) -> String {
+pub fn page_html(site: &Site, i: usize) -> Result<String, Diagnostic> {
     let page = &site.pages[i];
+    let text = page.text()?;
     let mut links = site.graph.rendered_links(&site.pages, i);
     links.extend(assets::rendered(page));
     let cites = citations::CiteLinker::new(&site.citations, &page.out_path);
     let cites = cites.as_ref().map(|c| c as &dyn markdown::Splice);
-    markdown::render_cited(&page.text, page.body_start, &links, cites, None, site.config.markdown.raw_html)
+    Ok(markdown::render_cited(&text, page.body_start, &links, cites, None, site.config.markdown.raw_html))
 }
 
 /// Rewrites `html` (written for the output file `from`) for the book: links to files in the book

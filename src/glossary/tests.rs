@@ -39,7 +39,7 @@ fn html(site: &Site, slug: &str) -> String {
     let terms = g.for_page(site, i, &p.out_path);
     let links = site.graph.rendered_links(&site.pages, i);
     let annotate = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
-    markdown::render_cited(&p.text, p.body_start, &links, None, annotate, RawHtml::Sanitize)
+    markdown::render_cited(&p.text().unwrap(), p.body_start, &links, None, annotate, RawHtml::Sanitize)
 }
 
 const GLOSSARY: &str = "---\ntitle: Glossary\n---\nIntro about the bond.\n\n\

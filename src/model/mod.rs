@@ -14,3 +14,4 @@ pub mod page;
 pub mod quiz;
 pub mod site;
 pub mod slug;
+pub mod source;

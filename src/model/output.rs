@@ -1,7 +1,7 @@
 //! What rendering produces: output files, and the generated pages later stages ask for.
 
 /// One rendered output file, relative to the output root.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,

@@ -1,9 +1,11 @@
 //! A page of the site model: typed common fields, the kind's own fields and relations, its body.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::doc::Doc;
+use super::source::Source;
 use crate::content::frontmatter::FrontMatter;
 use crate::diagnostics::Diagnostic;
 
@@ -39,9 +41,9 @@ pub struct Page {
     pub rel: PathBuf,
     /// Path shown in diagnostics.
     pub display: PathBuf,
-    /// The whole source text.
-    pub text: String,
-    /// Byte offset where the Markdown body starts in `text`.
+    /// The whole source text, held or released (see [`Source`]).
+    pub source: Source,
+    /// Byte offset where the Markdown body starts in the source text.
     pub body_start: usize,
     pub front: FrontMatter,
     /// Headings, links and sections of the body.
@@ -53,19 +55,27 @@ pub struct Page {
 }
 
 impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+    /// The whole source text; an error names the file when it cannot be read back as loaded.
+    pub fn text(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        self.source.text().map_err(|e| Diagnostic::error(&self.display, 0, 0, e.to_string()))
     }
 
     /// A located error in this page.
-    pub fn error(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.display, line, col, message).with_source(&self.text)
+    pub fn error(&self, at: (usize, usize), message: impl Into<String>) -> Diagnostic {
+        self.quoted(Diagnostic::error(&self.display, at.0, at.1, message))
     }
 
     /// A located warning in this page.
-    pub fn warning(&self, (line, col): (usize, usize), message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(&self.display, line, col, message).with_source(&self.text)
+    pub fn warning(&self, at: (usize, usize), message: impl Into<String>) -> Diagnostic {
+        self.quoted(Diagnostic::warning(&self.display, at.0, at.1, message))
+    }
+
+    /// `d` with its source line, when the text can still be read.
+    fn quoted(&self, d: Diagnostic) -> Diagnostic {
+        match self.source.text() {
+            Ok(text) => d.with_source(&text),
+            Err(_) => d,
+        }
     }
 
     /// Is this the home page (content/index.md)?

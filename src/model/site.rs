@@ -24,6 +24,13 @@ pub struct Site {
 }
 
 impl Site {
+    /// Drops every page's text from memory: from now on it is read from its file where needed.
+    pub fn release_sources(&mut self) {
+        for page in &mut self.pages {
+            page.source.release();
+        }
+    }
+
     /// A root-relative link path for a generated file, honouring pretty URLs for `index.html`.
     pub fn link_path(&self, file: &str) -> String {
         if self.config.pretty_urls {

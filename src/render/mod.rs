@@ -98,7 +98,7 @@ fn render_with(r: &Renderer, jobs: &[Job], problems: &mut Vec<Diagnostic>, mut k
         match res {
             Ok(f) => keep(f),
             // A template error fails every page using the template alike: report it once.
-            Err(d) if problems.iter().any(|p: &Diagnostic| p.message == d.message) => {}
+            Err(d) if problems.iter().any(|p: &Diagnostic| p.path == d.path && p.message == d.message) => {}
             Err(d) => problems.push(d),
         }
     }
@@ -132,7 +132,7 @@ fn render_one(r: &Renderer, job: &Job) -> Result<Vec<OutputFile>, Diagnostic> {
         }
         Job::Kind(k) => return list::kind_jobs(r, k).into_iter().map(|(p, t, c)| r.fill(p, &t, &c)).collect(),
         Job::Tag(t) => return taxonomy::tag_jobs(r, t).into_iter().map(|(p, t, c)| r.fill(p, &t, &c)).collect(),
-        Job::Page(i) => page::page_job(r, *i),
+        Job::Page(i) => page::page_job(r, *i)?,
         Job::Tags => taxonomy::tags_job(r),
         Job::Home => extra::home_job(r),
         Job::NotFound => extra::not_found_job(r),

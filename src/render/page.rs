@@ -9,6 +9,7 @@ use super::extra::home_extras;
 use super::renderer::{kind_index_path, PageRef, Renderer, TagRef};
 use crate::assets;
 use crate::citations;
+use crate::diagnostics::Diagnostic;
 use crate::links::relative;
 use crate::markdown;
 use crate::model::config::capitalize;
@@ -73,8 +74,8 @@ fn breadcrumbs(r: &Renderer, i: usize, path: &str) -> Vec<serde_json::Value> {
     crumbs
 }
 
-/// The page at index `i`: (output file, template, context).
-pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
+/// The page at index `i`: (output file, template, context), or why its text could not be read.
+pub(super) fn page_job(r: &Renderer, i: usize) -> Result<(String, String, Context), Diagnostic> {
     let site = r.site;
     let page = &site.pages[i];
     let path = page.out_path.clone();
@@ -87,7 +88,7 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
     let terms = r.index.glossary.for_page(site, i, &path);
     let terms = terms.as_ref().map(|t| t as &dyn markdown::Annotate);
     let raw_html = site.config.markdown.raw_html;
-    let content = markdown::render_cited(&page.text, page.body_start, &links, cites, terms, raw_html);
+    let content = markdown::render_cited(&page.text()?, page.body_start, &links, cites, terms, raw_html);
     let rel_views = |list: &[Relation]| -> Vec<RelationView> {
         list.iter()
             .filter(|rel| !rel.targets.is_empty())
@@ -167,5 +168,5 @@ pub(super) fn page_job(r: &Renderer, i: usize) -> (String, String, Context) {
             }
         })
     };
-    (path, template, ctx)
+    Ok((path, template, ctx))
 }

@@ -13,11 +13,12 @@
 //! browsers block fetch() on file://, but not classic `<script>` tags.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
-use search_core::{Chunk, LiveIndex, SectionDoc, SplitIndex, Synonyms};
+use search_core::{Chunk, DocsOf, LiveIndex, SectionDoc, SplitIndex, Synonyms};
 
 mod files;
 mod terminal;
@@ -53,10 +54,10 @@ pub fn index_site(site: &Site, live: bool, emit: Emit) -> Result<Option<LiveSear
         Some(LiveSearch::new(site, emit)?)
     } else {
         let synonyms = load_synonyms(site)?;
-        let docs_of = |i: usize| page_docs(site, &site.pages[i]);
         let on_chunk = |chunk: Chunk| emit(vec![chunk_file(chunk)]);
-        let split = search_core::build_index_streaming(site.pages.len(), &docs_of, &synonyms, &on_chunk)
-            .map_err(index_error)?;
+        let split = with_docs(site, |docs_of| {
+            search_core::build_index_streaming(site.pages.len(), docs_of, &synonyms, &on_chunk).map_err(index_error)
+        })?;
         split_files(split, None, emit);
         None
     };
@@ -93,10 +94,10 @@ impl LiveSearch {
     /// Indexes the whole site, handing the index files (not the engine's) to `emit`.
     pub fn new(site: &Site, emit: Emit) -> Result<LiveSearch, Vec<Diagnostic>> {
         let synonyms = load_synonyms(site)?;
-        let docs_of = |i: usize| page_docs(site, &site.pages[i]);
         let on_chunk = |chunk: Chunk| emit(vec![chunk_file(chunk)]);
-        let (index, split) =
-            LiveIndex::new_streaming(site.pages.len(), &docs_of, &synonyms, &on_chunk).map_err(index_error)?;
+        let (index, split) = with_docs(site, |docs_of| {
+            LiveIndex::new_streaming(site.pages.len(), docs_of, &synonyms, &on_chunk).map_err(index_error)
+        })?;
         let indexed = site.pages.iter().map(|p| (p.rel.clone(), p.href.clone())).collect();
         let mut pieces = Vec::new();
         split_files(split, Some(&mut pieces), emit);
@@ -109,7 +110,7 @@ impl LiveSearch {
         let removed: Vec<String> = changed.iter().filter_map(|rel| self.indexed.remove(rel)).collect();
         let mut docs = Vec::new();
         for page in site.pages.iter().filter(|p| changed.contains(&p.rel)) {
-            docs.extend(page_docs(site, page));
+            docs.extend(page_docs(site, page).map_err(|d| vec![d])?);
             self.indexed.insert(page.rel.clone(), page.href.clone());
         }
         let built = self.index.update(&removed, &docs).map_err(index_error)?;
@@ -212,9 +213,32 @@ fn load_synonyms(site: &Site) -> Result<Synonyms, Vec<Diagnostic>> {
     })
 }
 
+/// Runs `build` with every page's documents to stream through the indexer. A page whose text
+/// cannot be read back is indexed empty and reported after `build` (which may ask for a page
+/// twice: its error is kept once).
+fn with_docs<'a, T>(
+    site: &'a Site,
+    build: impl FnOnce(DocsOf<'_, 'a>) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    let unread: Mutex<BTreeMap<usize, Diagnostic>> = Mutex::default();
+    let docs_of = |i: usize| {
+        page_docs(site, &site.pages[i]).unwrap_or_else(|d| {
+            unread.lock().unwrap_or_else(|e| e.into_inner()).insert(i, d);
+            Vec::new()
+        })
+    };
+    let built = build(&docs_of)?;
+    let unread = unread.into_inner().unwrap_or_else(|e| e.into_inner());
+    if unread.is_empty() {
+        Ok(built)
+    } else {
+        Err(unread.into_values().collect())
+    }
+}
+
 /// One document for the page itself (its text before the first heading, title, summary, tags,
-/// aliases, kind fields), then one per heading.
-fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
+/// aliases, kind fields), then one per heading; or why its text could not be read.
+fn page_docs<'a>(site: &Site, page: &'a Page) -> Result<Vec<SectionDoc<'a>>, Diagnostic> {
     let kind_label = site.kind_label(&page.kind);
     let mut category: Vec<String> = Vec::new();
     if let Some(kc) = site.config.kind(&page.kind) {
@@ -232,7 +256,7 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
             Cow::Borrowed(_) => Cow::Owned(text),
         }
     };
-    let mut sections = crate::markdown::sections(&page.text, page.body_start).into_iter().peekable();
+    let mut sections = crate::markdown::sections(&page.text()?, page.body_start).into_iter().peekable();
     let intro_body = sections.next_if(|s| s.heading.is_none()).map(|s| s.text).unwrap_or_default();
     let mut docs = vec![SectionDoc {
         page_title: page.title.as_str().into(),
@@ -257,7 +281,7 @@ fn page_docs<'a>(site: &Site, page: &'a Page) -> Vec<SectionDoc<'a>> {
             ..Default::default()
         });
     }
-    docs
+    Ok(docs)
 }
 
 /// `text` with each unlabelled wiki link's target (marked by `markdown::analyze`) replaced by the

@@ -17,10 +17,11 @@ pub fn list_view(p: &Page) -> impl PartialEq + '_ {
 /// When an edit keeps both, the site's questions, and the pages generated from them, stay as
 /// they are.
 pub fn same_outline(before: &Page, now: &Page) -> bool {
-    let front = |p: &Page| p.text.get(..p.body_start).unwrap_or(&p.text).to_owned();
+    let front = |p: &Page| p.text().map(|t| t.get(..p.body_start).unwrap_or(&t).to_owned());
     let headings =
         |p: &Page| p.doc.headings.iter().map(|h| (h.level, h.text.clone(), h.id.clone())).collect::<Vec<_>>();
-    front(before) == front(now) && headings(before) == headings(now)
+    let same_front = matches!((front(before), front(now)), (Ok(a), Ok(b)) if a == b);
+    same_front && headings(before) == headings(now)
 }
 
 /// Puts set-aside pages back at their original positions among the kept ones.

@@ -137,12 +137,12 @@ impl State {
     }
 
     /// The preview scripts holding the edited pages (their first paragraphs may have changed).
-    fn previews_of(&self, changed: &BTreeSet<PathBuf>, glossary: &Glossary) -> Vec<OutputFile> {
+    fn previews_of(&self, changed: &BTreeSet<PathBuf>, glossary: &Glossary) -> Result<Vec<OutputFile>, Error> {
         let pages: Vec<usize> = changed
             .iter()
             .filter_map(|rel| self.site.pages.iter().position(|p| p.rel.as_os_str() == rel.as_os_str()))
             .collect();
-        previews::files_of_pages(&self.site, glossary, &pages)
+        previews::files_of_pages(&self.site, glossary, &pages).map_err(|d| Error::Content(vec![d].into()))
     }
 
     /// Loads, renders and writes everything; files the site no longer produces are removed.
@@ -176,7 +176,7 @@ impl State {
                 self.index = Arc::new(SiteIndex::new(&self.site));
                 pipeline::render_pages(&self.renderer(), &jobs)
             } else {
-                let previews = self.previews_of(&changes.content, &self.index.glossary);
+                let previews = self.previews_of(&changes.content, &self.index.glossary)?;
                 render::render_jobs(&self.renderer(), &jobs).map(|mut files| {
                     files.extend(previews);
                     files

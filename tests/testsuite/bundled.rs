@@ -127,7 +127,7 @@ fn concept_pages_cite_at_least_three_works_in_their_text() {
     let site = load();
     let mut thin = Vec::new();
     for p in site.pages.iter().filter(|p| ["factor", "component", "technique"].contains(&p.kind.as_str())) {
-        let works: HashSet<String> = rapport::citations::syntax::scan(&p.text, p.body_start)
+        let works: HashSet<String> = rapport::citations::syntax::scan(&p.text().unwrap(), p.body_start)
             .into_iter()
             .flat_map(|c| c.items.into_iter().map(|it| it.key))
             .collect();

@@ -194,3 +194,36 @@ fn a_page_with_broken_front_matter_gives_one_error_not_a_cascade() {
     t = t.file("content/c.md", page("title: C\n", "[[no-such-page]]\n"));
     t.check().expect_code(1).stderr_has("unknown link target `no-such-page`").stderr_has("2 errors");
 }
+
+#[test]
+fn a_build_reads_released_text_back_and_refuses_a_file_changed_meanwhile() {
+    use rapport::pipeline::{self, BuildOptions};
+    use rapport::{previews, render, search};
+    let t = SiteTest::minimal()
+        .file("site.toml", "title = \"Minimal\"\n[search]\nsynonyms = \"\"\n")
+        .file("content/a.md", page("title: Alpha\n", "First paragraph of [[b]].\n\n## More\n\nText.\n"))
+        .file("content/b.md", page("title: Beta\n", "Beta's text.\n"));
+    let (mut site, _) = pipeline::load(&BuildOptions::at(&t.root)).unwrap();
+    let tera = render::theme::load_templates(&site.root, &site.config.theme).unwrap();
+    let glossary = rapport::glossary::Glossary::new(&site);
+    let held = render::render_site(&site, &tera).unwrap();
+    let held_previews = previews::output_files(&site, &glossary).unwrap();
+
+    site.release_sources();
+    assert!(site.pages.iter().all(|p| !p.source.is_held()));
+    assert_eq!(render::render_site(&site, &tera).unwrap(), held, "the text read back renders the same");
+    assert_eq!(previews::output_files(&site, &glossary).unwrap(), held_previews);
+
+    std::fs::write(t.root.join("content/b.md"), page("title: Beta\n", "Beta's text, edited.\n")).unwrap();
+    let changed = |ds: Vec<rapport::diagnostics::Diagnostic>| {
+        assert!(!ds.is_empty());
+        for d in ds {
+            assert_eq!(d.path, std::path::Path::new("content/b.md"), "{d:?}");
+            assert!(d.message.contains("changed while the site was being built"), "{d:?}");
+        }
+    };
+    changed(render::render_site(&site, &tera).unwrap_err());
+    changed(previews::output_files(&site, &glossary).unwrap_err());
+    let (indexed, _) = search::collect_files(|emit| search::index_site(&site, false, emit));
+    changed(indexed.err().expect("the index refuses the changed page"));
+}
