@@ -15,7 +15,7 @@ pub const HOT_FILE: &str = "hot.bin";
 pub const KINDS_FILE: &str = "kinds.json";
 /// Index piece `bytes` as stored: raw DEFLATE at the fastest level. Pieces shrink about threefold
 /// (length norms of fields most sections lack, term dictionary blocks), which is what a first
-/// query fetches; the browser inflates them with `DecompressionStream("deflate-raw")`.
+/// query fetches; the browser engine inflates them (miniz_oxide, in the wasm).
 pub fn deflate(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write as _;
     let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 2), flate2::Compression::fast());

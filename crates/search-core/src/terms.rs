@@ -5,6 +5,12 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
+use crate::warm::poll_ready;
+
+/// A gap between blocks larger than any dictionary: tantivy merges every read into one (not
+/// `usize::MAX`, which tantivy adds a block offset to).
+const ONE_SPAN: usize = u32::MAX as usize;
+
 /// Adds every term of `field` starting with `prefix`, with its document frequency.
 pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, out: &mut Vec<(u64, String)>) {
     let mut upper = prefix.as_bytes().to_vec();
@@ -38,7 +44,16 @@ pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance
     let mut found: Vec<(u64, String)> = Vec::new();
     for reader in searcher.segment_readers() {
         let Ok(inverted) = reader.inverted_index(field) else { continue };
-        let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else { continue };
+        let terms = inverted.terms();
+        // The blocks the automaton may match are read as one span, so that a cold query notes
+        // every missing piece at once: a block-by-block read stops at the first, and took a
+        // round per block. Meanwhile the blocks at hand are scanned, as far as they go.
+        let blocks = terms.search(&automaton).into_stream_async_merging_holes(ONE_SPAN);
+        let stream = match poll_ready(blocks) {
+            Some(Ok(stream)) => Ok(stream),
+            _ => terms.search(&automaton).into_stream(),
+        };
+        let Ok(mut stream) = stream else { continue };
         while stream.advance() {
             if let Ok(s) = std::str::from_utf8(stream.key()) {
                 if s != word {

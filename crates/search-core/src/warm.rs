@@ -86,6 +86,15 @@ fn poll_once(tasks: Vec<Task>) {
     }
 }
 
+/// Polls `future` once: its output, or `None` while it waits on a missing piece (noted).
+pub(crate) fn poll_ready<F: Future>(future: F) -> Option<F::Output> {
+    let mut cx = Context::from_waker(Waker::noop());
+    match std::pin::pin!(future).poll(&mut cx) {
+        std::task::Poll::Ready(out) => Some(out),
+        std::task::Poll::Pending => None,
+    }
+}
+
 /// tantivy's typo automaton, shareable between the warm-up tasks.
 #[derive(Clone)]
 struct SharedDfa(Arc<DfaWrapper>);

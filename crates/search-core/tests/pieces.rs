@@ -86,8 +86,16 @@ fn an_index_loaded_by_the_piece_answers_like_the_whole_one() {
     assert!(split.pieces.len() > 20, "the test index spans many pieces: {}", split.pieces.len());
     let whole = Engine::open_whole(split).unwrap();
     let params = |q: &str| SearchParams { query: q.into(), kind: None, limit: 8 };
-    let queries =
-        ["empathy", "alliance rupture", "\"goal task\"", "therapist warmth", "colaboration", "hope expectan", "ritul"];
+    let queries = [
+        "empathy",
+        "alliance rupture",
+        "\"goal task\"",
+        "therapist warmth",
+        "colaboration",
+        "hope expectan",
+        "ritul",
+        "how do i repair a rupture",
+    ];
     for q in queries {
         let lazy = Engine::open(&split.hot).unwrap();
         let (hits, rounds, added) = by_the_piece(&lazy, split, |e| e.search(&params(q)));
@@ -156,4 +164,43 @@ fn a_streamed_build_hands_on_the_chunks_of_a_collected_one() {
         let doc = docs.iter().find(|d| d.url == hit.url).unwrap();
         assert_eq!(whole.chunks[hit.chunk as usize][hit.slot as usize], doc.body, "{}", hit.url);
     }
+}
+
+#[test]
+fn a_typo_against_a_large_vocabulary_takes_no_round_per_dictionary_block() {
+    // Every six-letter word of seven letters, in page summaries: a vocabulary over many pieces,
+    // where words a typo or two from the query word sit in block after block.
+    const LETTERS: &[u8] = b"aeiprst";
+    let word = |mut n: usize| -> String {
+        (0..6)
+            .map(|_| {
+                let c = LETTERS[n % LETTERS.len()] as char;
+                n /= LETTERS.len();
+                c
+            })
+            .collect()
+    };
+    let words: Vec<String> = (0..LETTERS.len().pow(6)).map(word).collect();
+    let docs: Vec<SectionDoc> = words
+        .chunks(100)
+        .enumerate()
+        .map(|(i, ws)| SectionDoc {
+            page_title: format!("Page {i}").into(),
+            summary: ws.join(" ").into(),
+            url: format!("p/{i}.html").into(),
+            ..Default::default()
+        })
+        .collect();
+    let built = build_index(&docs, &Synonyms::empty()).unwrap();
+    let split = &built.index;
+    let whole = Engine::open_whole(split).unwrap();
+    let lazy = Engine::open(&split.hot).unwrap();
+    // Not a word there, so it is corrected against the vocabulary.
+    let params = SearchParams { query: "rqpier".into(), kind: None, limit: 8 };
+    let (hits, rounds, _) = by_the_piece(&lazy, split, |e| e.search(&params));
+    let urls = |hits: Vec<Hit>| hits.into_iter().map(|h| h.url).collect::<Vec<_>>();
+    assert_eq!(urls(hits), urls(whole.search(&params).unwrap()));
+    // The vocabulary's blocks, the corrections' dictionary blocks, their postings, the stored
+    // fields; reading the vocabulary block by block took a round per block (11 here).
+    assert!(rounds <= 4, "{rounds} rounds");
 }

@@ -4,11 +4,11 @@
 //! [`SearchEngine::search`] per keystroke and [`SearchEngine::snippets`] once the text of the top
 //! results is loaded. Every query method answers `{"need": [N, ...]}` when it has to read index
 //! pieces that are not loaded yet: JavaScript loads `search/pieces/N.bin` (or its script copy),
-//! hands each to [`SearchEngine::add_piece`] and asks again. Otherwise the answer is
+//! hands each, still deflated, to [`SearchEngine::add_piece`] and asks again. Otherwise the answer is
 //! `{"ok": ...}`. Results cross the boundary as JSON strings, produced by the same serde types
 //! the terminal prints.
 
-use search_core::{Engine, SearchError, SearchParams, SnippetInput};
+use search_core::{Engine, SearchError, SearchParams, SnippetInput, PIECE_BYTES};
 use wasm_bindgen::prelude::*;
 
 /// An opened index.
@@ -39,9 +39,11 @@ impl SearchEngine {
         Ok(SearchEngine { engine: Engine::open(hot)? })
     }
 
-    /// Adds index piece `n` (`search/pieces/N.bin`).
+    /// Adds index piece `n` as stored (`search/pieces/N.bin`, raw DEFLATE).
     #[wasm_bindgen(js_name = addPiece)]
-    pub fn add_piece(&self, n: u32, bytes: Vec<u8>) -> Result<(), JsError> {
+    pub fn add_piece(&self, n: u32, stored: &[u8]) -> Result<(), JsError> {
+        let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(stored, PIECE_BYTES)
+            .map_err(|e| JsError::new(&format!("index piece {n} is damaged: {e}")))?;
         Ok(self.engine.add_piece(n, bytes)?)
     }
 

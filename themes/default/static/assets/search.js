@@ -83,16 +83,11 @@
   var pieces = {};
   function piece(eng, n) {
     if (!pieces[n]) {
-      pieces[n] = loadBinary("pieces/" + n + ".bin").then(inflate).then(function (bytes) { eng.addPiece(n, bytes); });
+      // Stored deflated; the engine inflates them.
+      pieces[n] = loadBinary("pieces/" + n + ".bin").then(function (bytes) { eng.addPiece(n, bytes); });
       pieces[n].catch(function () { delete pieces[n]; });
     }
     return pieces[n];
-  }
-
-  // Pieces are stored deflated (raw DEFLATE); the browser inflates them natively.
-  function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
 
   function ask(eng, call) {
