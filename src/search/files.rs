@@ -37,6 +37,25 @@ pub fn piece_name(n: u32) -> String {
     format!("pieces/{n}.bin")
 }
 
+/// Name of pack `g`: stored pieces `g * per_pack ..` end to end, for Range requests over http.
+pub fn pack_name(g: usize) -> String {
+    format!("packs/{g}.bin")
+}
+
+/// Where the browser learns whether there are packs, and where each piece sits in its pack.
+pub const PACK_INDEX: &str = "packs/index.bin";
+
+/// The pack index: pieces per pack (u32, little-endian), then each stored piece's length (u16),
+/// in order. Pieces per pack is 0 when there are no packs (`lens` is `None`), or when a length
+/// does not fit (a stored piece is at most a little over its 32 KiB).
+pub fn pack_index(per_pack: usize, lens: Option<&[usize]>) -> Vec<u8> {
+    let fits = |lens: &&[usize]| lens.iter().all(|&l| l <= usize::from(u16::MAX));
+    let Some(lens) = lens.filter(fits) else { return 0u32.to_le_bytes().to_vec() };
+    let mut out = (per_pack as u32).to_le_bytes().to_vec();
+    out.extend(lens.iter().flat_map(|&l| (l as u16).to_le_bytes()));
+    out
+}
+
 /// `search/NAME` with `bytes`.
 pub fn file(name: &str, bytes: Vec<u8>) -> OutputFile {
     OutputFile { path: format!("{DIR}/{name}"), bytes }
@@ -94,6 +113,14 @@ mod tests {
         assert!(stored.len() < piece.len() / 10);
         assert_eq!(inflate(&stored).unwrap(), piece);
         assert!(inflate(b"not deflate").is_err());
+    }
+
+    #[test]
+    fn the_pack_index_holds_pieces_per_pack_then_each_stored_length() {
+        assert_eq!(pack_index(64, Some(&[3, 300])), [64, 0, 0, 0, 3, 0, 44, 1]);
+        // No packs (serve), or a length a u16 cannot hold: pieces per pack 0, and no lengths.
+        assert_eq!(pack_index(64, None), [0; 4]);
+        assert_eq!(pack_index(64, Some(&[3, 70_000])), [0; 4]);
     }
 
     #[test]

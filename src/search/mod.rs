@@ -23,7 +23,9 @@ use search_core::{Chunk, DocsOf, LiveIndex, SectionDoc, SplitIndex, Synonyms};
 mod files;
 mod terminal;
 
-use self::files::{base64_literal, chunk_name, deflate, file, piece_name, script_file, KindLink};
+use self::files::{
+    base64_literal, chunk_name, deflate, file, pack_index, pack_name, piece_name, script_file, KindLink, PACK_INDEX,
+};
 pub use self::files::{inflate, DIR, HOT_FILE, KINDS_FILE};
 pub use self::terminal::{search_command, search_site, SearchRequest};
 use crate::diagnostics::Diagnostic;
@@ -142,7 +144,7 @@ fn chunk_file((n, texts): Chunk) -> OutputFile {
 }
 
 /// Pieces deflated and written at a time: a batch keeps both cores busy, and no more than a
-/// batch of them is held twice.
+/// batch of them is held twice. Also the pieces of a pack.
 const PIECE_BATCH: usize = 64;
 
 /// The hot part and the pieces of the index, each with its script-wrapped copy, handed to `emit`
@@ -150,6 +152,9 @@ const PIECE_BATCH: usize = 64;
 /// forms. For serve's live index, `written` holds a hash of each piece already written: pieces
 /// that hash the same are left out, and `written` is updated (a build hashes none).
 fn split_files(split: SplitIndex, written: Option<&mut Vec<u64>>, emit: Emit) {
+    // A build also writes each batch as one pack. serve rewrites single pieces, so it writes
+    // none, and its pack index says so (a pack left by an earlier build is then not used).
+    let mut packs: Option<Vec<usize>> = written.is_none().then(Vec::new);
     let mut changed = vec![true; split.pieces.len()];
     if let Some(written) = written {
         let hashes: Vec<u64> = split.pieces.par_iter().map(|raw| hash(raw)).collect();
@@ -164,10 +169,22 @@ fn split_files(split: SplitIndex, written: Option<&mut Vec<u64>>, emit: Emit) {
     while pieces.peek().is_some() {
         let batch: Vec<(usize, Vec<u8>)> = pieces.by_ref().take(PIECE_BATCH).collect();
         // Each raw piece is dropped once deflated: at 100,000 pages they are 140 MB.
-        let files = batch.into_par_iter().flat_map_iter(|(n, raw)| both_forms((piece_name(n as u32), deflate(&raw))));
-        emit(files.collect());
+        let stored: Vec<(usize, Vec<u8>)> = batch.into_par_iter().map(|(n, raw)| (n, deflate(&raw))).collect();
+        let mut files = Vec::with_capacity(stored.len() * 2 + 1);
+        if let Some(lens) = &mut packs {
+            files.push(file(
+                &pack_name(lens.len() / PIECE_BATCH),
+                stored.iter().map(|(_, s)| s.as_slice()).collect::<Vec<_>>().concat(),
+            ));
+            lens.extend(stored.iter().map(|(_, s)| s.len()));
+        }
+        files.extend(
+            stored.into_par_iter().flat_map_iter(|(n, s)| both_forms((piece_name(n as u32), s))).collect::<Vec<_>>(),
+        );
+        emit(files);
     }
     emit(both_forms((HOT_FILE.to_string(), split.hot)).into());
+    emit(vec![file(PACK_INDEX, pack_index(PIECE_BATCH, packs.as_deref()))]);
 }
 
 /// A hash of a piece's bytes, to tell whether an update changed it.

@@ -2,7 +2,7 @@
 // http server for built sites, file:// URLs, and the built sites the Rust runner (tests/browser.rs)
 // prepares. Scenario files (*.test.mjs) import from here and run under `node --test`.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -62,8 +62,9 @@ const TYPES = {
   ".xml": "application/xml", ".txt": "text/plain", ".bin": "application/octet-stream",
 };
 
-/** Serves `dir` over http on 127.0.0.1 (ephemeral port); resolves to { url, close }. */
-export function serveDir(dir) {
+/** Serves `dir` over http on 127.0.0.1 (ephemeral port), answering single Range requests unless
+ *  `ranges` is false; resolves to { url, close }. */
+export function serveDir(dir, { ranges = true } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -77,7 +78,22 @@ export function serveDir(dir) {
       res.writeHead(404).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+    const type = TYPES[path.extname(file)] || "application/octet-stream";
+    // One byte range, as static hosts answer it (search fetches runs of index pieces so).
+    const range = ranges && /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
+    if (range) {
+      // Only the range is read, as a static server does: packs are megabytes.
+      const size = statSync(file).size;
+      const [from, to] = [Number(range[1]), Math.min(Number(range[2]), size - 1)];
+      const bytes = Buffer.alloc(Math.max(0, to - from + 1));
+      const fd = openSync(file, "r");
+      readSync(fd, bytes, 0, bytes.length, from);
+      closeSync(fd);
+      res.writeHead(206, { "content-type": type, "content-range": `bytes ${from}-${to}/${size}` });
+      res.end(bytes);
+      return;
+    }
+    res.writeHead(200, { "content-type": type });
     res.end(readFileSync(file));
   });
   return new Promise((resolve) => {

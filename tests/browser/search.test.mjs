@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { axe, build, bundledSite, launch, modes, RAPPORT, repo, serveDir, skipReason, watchPage } from "./lib.mjs";
 
@@ -28,6 +28,42 @@ after(async () => {
   if (browser) await browser.close();
   for (const s of servers) await s.close();
 });
+
+/** Records the path and Range header of each request `page` makes, and, in order with them,
+ *  each response's status (as `{ path, range, status }`). */
+function recordRequests(page) {
+  const requested = [];
+  const entry = (r) => ({ path: new URL(r.url()).pathname, range: r.headers().range || "" });
+  page.on("request", (r) => requested.push(entry(r)));
+  page.on("response", (res) => requested.push({ ...entry(res.request()), status: res.status() }));
+  return requested;
+}
+
+/** The index pieces of the site in `dir` that `requested` brought: single pieces (files or
+ *  scripts), and those wholly inside a Range request into a pack (search/packs/index.bin holds
+ *  pieces per pack, then each stored piece's length). */
+function piecesLoaded(dir, requested) {
+  const index = readFileSync(path.join(dir, "search", "packs", "index.bin"));
+  const per = index.readUInt32LE(0);
+  const lens = [];
+  for (let i = 4; i + 1 < index.length; i += 2) lens.push(index.readUInt16LE(i));
+  const at = [];
+  lens.forEach((_, n) => at.push(n % per === 0 ? 0 : at[n - 1] + lens[n - 1]));
+  const loaded = new Set();
+  for (const { path: p, range } of requested) {
+    const single = /\/search\/pieces\/(\d+)\.bin(\.js)?$/.exec(p);
+    if (single) loaded.add(Number(single[1]));
+    const pack = /\/search\/packs\/(\d+)\.bin$/.exec(p);
+    const bytes = /^bytes=(\d+)-(\d+)$/.exec(range);
+    if (pack && bytes) {
+      const [from, to] = [Number(bytes[1]), Number(bytes[2])];
+      for (let n = Number(pack[1]) * per; n < Math.min((Number(pack[1]) + 1) * per, lens.length); n++) {
+        if (at[n] >= from && at[n] + lens[n] - 1 <= to) loaded.add(n);
+      }
+    }
+  }
+  return loaded;
+}
 
 /** A fresh page in a fresh context, recording problems and any dialog (an injected alert). */
 async function open(way, rel) {
@@ -100,15 +136,14 @@ for (const mode of ["file", "http"]) {
 
   test(`search over ${mode}: the index loads by the piece, and a quoted phrase keeps word order`, { skip: skipReason }, async () => {
     const { page, problems, close } = await open(way(), "index.html");
-    const requested = [];
-    page.on("request", (r) => requested.push(r.url()));
+    const requested = recordRequests(page);
     await page.focus("#search-input");
     await page.keyboard.type("alliance");
     await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
     const total = readdirSync(path.join(site, "search", "pieces")).filter((f) => f.endsWith(".bin")).length;
-    const pieces = () => new Set(requested.filter((u) => u.includes("/search/pieces/")).map((u) => u.split("/").pop())).size;
-    assert.ok(requested.some((u) => u.includes("/search/hot.bin")), "the hot part loads first");
-    assert.ok(pieces() > 0 && pieces() <= total, `pieces loaded: ${pieces()} of ${total}`);
+    const pieces = piecesLoaded(site, requested).size;
+    assert.ok(requested.some((r) => r.path.endsWith("/search/hot.bin") || r.path.endsWith("/search/hot.bin.js")), "the hot part loads first");
+    assert.ok(pieces > 0 && pieces <= total, `pieces loaded: ${pieces} of ${total}`);
     await page.fill("#search-input", "");
     await page.keyboard.type('"bond between client"');
     // Wait for the whole query's results, not those of a prefix typed on the way.
@@ -230,17 +265,52 @@ test("on the bundled site a first query loads the hot part and not the whole ind
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchPage(page, server.url);
-  const requested = [];
-  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const requested = recordRequests(page);
   await page.goto(server.url + "index.html");
   await page.focus("#search-input");
   await page.keyboard.type("empathy");
   await page.locator("#search-results [role=option]").first().waitFor({ timeout: 15000 });
   const total = readdirSync(path.join(dir, "search", "pieces")).filter((f) => f.endsWith(".bin")).length;
-  const pieces = new Set(requested.filter((u) => u.startsWith("/search/pieces/")));
-  assert.ok(requested.includes("/search/hot.bin"), "the hot part");
+  const pieces = piecesLoaded(dir, requested);
+  assert.ok(requested.some((r) => r.path === "/search/hot.bin"), "the hot part");
   assert.ok(pieces.size > 0 && pieces.size < total, `${pieces.size} of ${total} pieces for one word`);
   assert.deepEqual(problems, []);
   await context.close();
   servers.push(server);
+});
+
+// Over http, neighbouring pieces come in one Range request into a pack: a request costs the
+// browser about 2 ms even in parallel (benches/search.mjs; README "Search at 100,000 pages").
+test("over http runs of pieces come by Range from the packs, and a server without Range still answers", { skip: skipReason }, async () => {
+  const dir = bundledSite();
+  const query = "how do therapists repair an alliance rupture";
+  const results = async (server) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchPage(page, server.url);
+    const requested = recordRequests(page);
+    await page.goto(server.url + "search.html?q=" + encodeURIComponent(query));
+    await page.locator("#search-page-results .search-hit-title").first().waitFor({ timeout: 15000 });
+    const titles = await page.locator("#search-page-results .search-hit-title").allTextContents();
+    await context.close();
+    servers.push(server);
+    return { titles, requested, problems };
+  };
+  const ranged = await results(await serveDir(dir));
+  const runs = ranged.requested.filter((r) => r.path.startsWith("/search/packs/") && r.range && r.status === undefined);
+  assert.ok(runs.length > 0, "runs of pieces by Range");
+  assert.ok(piecesLoaded(dir, runs).size > runs.length, "a Range request brings several pieces");
+  assert.deepEqual(ranged.problems, []);
+  // A server that answers Range with the whole file: the page stops asking it for ranges and
+  // loads single pieces; the results are the same.
+  const whole = await results(await serveDir(dir, { ranges: false }));
+  const isPack = (r) => /^\/search\/packs\/\d+\.bin$/.test(r.path);
+  const refused = whole.requested.findIndex((r) => isPack(r) && r.status === 200);
+  assert.ok(refused >= 0, "the server answered a Range request with the whole pack");
+  const asked = whole.requested.slice(refused).filter((r) => isPack(r) && r.status === undefined);
+  assert.deepEqual(asked, [], "no Range request after that");
+  assert.ok(whole.requested.some((r) => r.path.startsWith("/search/pieces/")), "single pieces instead");
+  assert.deepEqual(whole.titles, ranged.titles);
+  assert.ok(ranged.titles.length > 0);
+  assert.deepEqual(whole.problems, []);
 });

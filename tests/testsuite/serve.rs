@@ -413,3 +413,17 @@ fn after_errors_deletes_new_pages_and_new_folders_serve_equals_a_fresh_build() {
     assert!(differing.is_empty(), "pages that differ from a fresh build: {differing:?}");
     site.check().ok();
 }
+
+#[test]
+fn serve_turns_off_search_packs_a_build_left_in_its_output() {
+    let mut t = SiteTest::minimal().file("content/a.md", "---\ntitle: Alliance\n---\nThe working alliance.\n");
+    let out = t.root.join("public");
+    t.build().ok();
+    let index = |out: &std::path::Path| std::fs::read(out.join("search/packs/index.bin")).unwrap();
+    assert_ne!(index(&out)[..4], [0; 4], "a build writes packs");
+    // serve rewrites single pieces, so a build's packs would go stale: its index says none.
+    let s = Server::start_with(&t, &["--output", out.to_str().unwrap()]);
+    let (status, body) = s.get("/search/packs/index.bin");
+    assert_eq!(status, 200);
+    assert_eq!(body.as_bytes(), [0; 4]);
+}
