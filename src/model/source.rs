@@ -19,7 +19,7 @@ pub struct Source {
 /// Why a released source could not be read back as it was loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
-    #[error("cannot read the file again: {0}")]
+    #[error("the file was moved or could not be read during the build ({0}); build again")]
     Unreadable(String),
     #[error("the file changed while the site was being built; build again")]
     Changed,

@@ -45,13 +45,15 @@ pub fn pack_name(g: usize) -> String {
 /// Where the browser learns whether there are packs, and where each piece sits in its pack.
 pub const PACK_INDEX: &str = "packs/index.bin";
 
-/// The pack index: pieces per pack (u32, little-endian), then each stored piece's length (u16),
-/// in order. Pieces per pack is 0 when there are no packs (`lens` is `None`), or when a length
-/// does not fit (a stored piece is at most a little over its 32 KiB).
-pub fn pack_index(per_pack: usize, lens: Option<&[usize]>) -> Vec<u8> {
+/// The pack index: pieces per pack (u32, little-endian), the build's `version` (u32; pack URLs
+/// carry it, so a browser cache never mixes two builds' packs), then each stored piece's length
+/// (u16), in order. Only a 0 for pieces per pack when there are no packs (`lens` is `None`), or
+/// when a length does not fit (a stored piece is at most a little over its 32 KiB).
+pub fn pack_index(per_pack: usize, version: u32, lens: Option<&[usize]>) -> Vec<u8> {
     let fits = |lens: &&[usize]| lens.iter().all(|&l| l <= usize::from(u16::MAX));
     let Some(lens) = lens.filter(fits) else { return 0u32.to_le_bytes().to_vec() };
     let mut out = (per_pack as u32).to_le_bytes().to_vec();
+    out.extend(version.to_le_bytes());
     out.extend(lens.iter().flat_map(|&l| (l as u16).to_le_bytes()));
     out
 }
@@ -117,10 +119,10 @@ mod tests {
 
     #[test]
     fn the_pack_index_holds_pieces_per_pack_then_each_stored_length() {
-        assert_eq!(pack_index(64, Some(&[3, 300])), [64, 0, 0, 0, 3, 0, 44, 1]);
-        // No packs (serve), or a length a u16 cannot hold: pieces per pack 0, and no lengths.
-        assert_eq!(pack_index(64, None), [0; 4]);
-        assert_eq!(pack_index(64, Some(&[3, 70_000])), [0; 4]);
+        assert_eq!(pack_index(64, 0x0102_0304, Some(&[3, 300])), [64, 0, 0, 0, 4, 3, 2, 1, 3, 0, 44, 1]);
+        // No packs (serve), or a length a u16 cannot hold: pieces per pack 0, and nothing else.
+        assert_eq!(pack_index(64, 7, None), [0; 4]);
+        assert_eq!(pack_index(64, 7, Some(&[3, 70_000])), [0; 4]);
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn chunk_file((n, texts): Chunk) -> OutputFile {
 }
 
 /// Pieces deflated and written at a time: a batch keeps both cores busy, and no more than a
-/// batch of them is held twice. Also the pieces of a pack.
+/// batch of them is held at once (stored, in a pack, as base64). Also the pieces of a pack.
 const PIECE_BATCH: usize = 64;
 
 /// The hot part and the pieces of the index, each with its script-wrapped copy, handed to `emit`
@@ -183,8 +183,9 @@ fn split_files(split: SplitIndex, written: Option<&mut Vec<u64>>, emit: Emit) {
         );
         emit(files);
     }
-    emit(both_forms((HOT_FILE.to_string(), split.hot)).into());
-    emit(vec![file(PACK_INDEX, pack_index(PIECE_BATCH, packs.as_deref()))]);
+    let hot = split.hot;
+    emit(vec![file(PACK_INDEX, pack_index(PIECE_BATCH, crc32fast::hash(&hot), packs.as_deref()))]);
+    emit(both_forms((HOT_FILE.to_string(), hot)).into());
 }
 
 /// A hash of a piece's bytes, to tell whether an update changed it.

@@ -85,6 +85,10 @@ export function serveDir(dir, { ranges = true } = {}) {
       // Only the range is read, as a static server does: packs are megabytes.
       const size = statSync(file).size;
       const [from, to] = [Number(range[1]), Math.min(Number(range[2]), size - 1)];
+      if (from > to) {
+        res.writeHead(416, { "content-range": `bytes */${size}` }).end();
+        return;
+      }
       const bytes = Buffer.alloc(Math.max(0, to - from + 1));
       const fd = openSync(file, "r");
       readSync(fd, bytes, 0, bytes.length, from);
@@ -130,6 +134,20 @@ export function watchPage(page, base) {
     if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) problems.push(`request outside the site: ${u}`);
   });
   return problems;
+}
+
+/** Waits until `page`, an open page of the site, sees every question of `ids` in the quiz store
+ *  `key` (answered right, with `right`). Chromium hands a page's localStorage writes to other
+ *  documents asynchronously: under load a page opened or reloaded right after an answer can
+ *  read the storage from before it, and the writes of a page closed at once can be lost. */
+export async function storedAnswers(page, key, ids, { right = false } = {}) {
+  await page.waitForFunction(
+    ([key, ids, right]) => {
+      const saved = JSON.parse(localStorage.getItem(key) || "null");
+      return Boolean(saved && saved.items) && ids.every((id) => saved.items[id] && (!right || saved.items[id].lastOk));
+    },
+    [key, ids, right],
+  );
 }
 
 /** Runs axe-core in the page; returns its serious and critical violations. */

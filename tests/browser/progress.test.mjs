@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { answerRight, axe, build, fileUrl as siteFileUrl, launch, repo, skipReason as skip } from "./lib.mjs";
+import { answerRight, axe, build, fileUrl as siteFileUrl, launch, repo, skipReason as skip, storedAnswers } from "./lib.mjs";
 
 const artefacts = path.join(repo, "target", "browser-artefacts");
 const KEY = "rapport-quiz-v1:quiz-fixture";
@@ -55,14 +55,9 @@ async function completeModule(context, rel) {
   const data = JSON.parse(await page.locator("script.quiz-data").textContent());
   for (const q of data.questions) await answerRight(page.locator(`form[data-qid="${q.id}"]`), q);
   assert.deepEqual(page.errors, [], rel);
-  // Chromium hands a page's localStorage writes to other documents asynchronously, and under load
-  // can drop those of a page closed at once: wait until another page of the site sees every answer.
+  // Closed only once another page of the site sees every answer.
   const other = await open(context, "index.html");
-  const ids = data.questions.map((q) => q.id);
-  await other.waitForFunction(([key, ids]) => {
-    const saved = JSON.parse(localStorage.getItem(key) || "null");
-    return Boolean(saved && saved.items) && ids.every((id) => saved.items[id]);
-  }, [KEY, ids]);
+  await storedAnswers(other, KEY, data.questions.map((q) => q.id));
   await other.close();
   await page.close();
   return data.questions.length;

@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { answerRight, build, fileUrl as siteFileUrl, launch, repo, serveDir, skipReason as skip } from "./lib.mjs";
+import { answerRight, build, fileUrl as siteFileUrl, launch, repo, serveDir, skipReason as skip, storedAnswers } from "./lib.mjs";
 
 let out;
 let browser;
@@ -114,13 +114,8 @@ test("answer right and wrong, keep progress across reloads, review what was miss
   await queued.getByLabel("False").check();
   await queued.getByRole("button", { name: "Check", exact: true }).click();
   assert.match(await queued.locator(".quiz-feedback").textContent(), /Correct\./);
-  // Chromium hands a page's localStorage write to other documents asynchronously; under load a
-  // reload right after the answer could read the storage from before it (the suite failed so
-  // once). Wait until another open page of the site sees the answer, then reload.
-  await page.waitForFunction((id) => {
-    const saved = JSON.parse(localStorage.getItem("rapport-quiz-v1:quiz-fixture"));
-    return Boolean(saved && saved.items[id] && saved.items[id].lastOk);
-  }, missed[0]);
+  // Reloaded only once another open page sees the answer (the suite once failed without).
+  await storedAnswers(page, "rapport-quiz-v1:quiz-fixture", [missed[0]], { right: true });
   await review.reload();
   assert.match(await review.locator(".quiz-review-status").textContent(), /Nothing is due right now\./);
 
@@ -135,12 +130,8 @@ test("progress moves between machines: export to a file, reset, import it back",
   await tf.getByLabel("True").check();
   await tf.getByRole("button", { name: "Check", exact: true }).click();
   // As above: the progress page opened next must not read the storage from before the answer.
-  const qid = await tf.getAttribute("data-qid");
   const probe = await open(context, fileUrl("index.html"));
-  await probe.waitForFunction((id) => {
-    const saved = JSON.parse(localStorage.getItem("rapport-quiz-v1:quiz-fixture") || "null");
-    return Boolean(saved && saved.items && saved.items[id]);
-  }, qid);
+  await storedAnswers(probe, "rapport-quiz-v1:quiz-fixture", [await tf.getAttribute("data-qid")]);
   await probe.close();
   const progress = await open(context, fileUrl("quiz/progress.html"));
   const status = progress.locator("[data-quiz-tools-status]");

@@ -41,12 +41,12 @@ function recordRequests(page) {
 
 /** The index pieces of the site in `dir` that `requested` brought: single pieces (files or
  *  scripts), and those wholly inside a Range request into a pack (search/packs/index.bin holds
- *  pieces per pack, then each stored piece's length). */
+ *  pieces per pack, the build's version, then each stored piece's length). */
 function piecesLoaded(dir, requested) {
   const index = readFileSync(path.join(dir, "search", "packs", "index.bin"));
   const per = index.readUInt32LE(0);
   const lens = [];
-  for (let i = 4; i + 1 < index.length; i += 2) lens.push(index.readUInt16LE(i));
+  for (let i = 8; i + 1 < index.length; i += 2) lens.push(index.readUInt16LE(i));
   const at = [];
   lens.forEach((_, n) => at.push(n % per === 0 ? 0 : at[n - 1] + lens[n - 1]));
   const loaded = new Set();

@@ -7,9 +7,9 @@ use tantivy::{Searcher, Term};
 
 use crate::warm::poll_ready;
 
-/// A gap between blocks larger than any dictionary: tantivy merges every read into one (not
-/// `usize::MAX`, which tantivy adds a block offset to).
-const ONE_SPAN: usize = u32::MAX as usize;
+/// A gap between blocks larger than any dictionary, so tantivy merges every read into one. It
+/// adds a block offset to it: 2 GiB fits that sum on wasm32, where `usize` has 32 bits.
+const ONE_SPAN: usize = (u32::MAX / 2) as usize;
 
 /// Adds every term of `field` starting with `prefix`, with its document frequency.
 pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, out: &mut Vec<(u64, String)>) {
@@ -45,9 +45,10 @@ pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance
     for reader in searcher.segment_readers() {
         let Ok(inverted) = reader.inverted_index(field) else { continue };
         let terms = inverted.terms();
-        // The blocks the automaton may match are read as one span, so that a cold query notes
-        // every missing piece at once: a block-by-block read stops at the first, and took a
-        // round per block. Meanwhile the blocks at hand are scanned, as far as they go.
+        // The blocks the automaton may match are read as one span (gaps included), so that a
+        // cold query notes every missing piece at once: a block-by-block read stops at the
+        // first, and took a round per block. Should the span lack only pieces between the
+        // blocks, the block-by-block read still finds every term.
         let blocks = terms.search(&automaton).into_stream_async_merging_holes(ONE_SPAN);
         let stream = match poll_ready(blocks) {
             Some(Ok(stream)) => Ok(stream),

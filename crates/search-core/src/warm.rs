@@ -79,10 +79,9 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
 
 /// Polls each task once; those waiting on a missing piece are dropped (the piece is noted).
 fn poll_once(tasks: Vec<Task>) {
-    let mut cx = Context::from_waker(Waker::noop());
-    for mut task in tasks {
+    for task in tasks {
         // Finished or not, the outcome is not needed: a failed read fails the query itself again.
-        let _ = task.as_mut().poll(&mut cx);
+        let _ = poll_ready(task);
     }
 }
 

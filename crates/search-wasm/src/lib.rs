@@ -3,8 +3,9 @@
 //! JavaScript hands over the hot part of the index (`search/hot.bin`) once, then calls
 //! [`SearchEngine::search`] per keystroke and [`SearchEngine::snippets`] once the text of the top
 //! results is loaded. Every query method answers `{"need": [N, ...]}` when it has to read index
-//! pieces that are not loaded yet: JavaScript loads `search/pieces/N.bin` (or its script copy),
-//! hands each, still deflated, to [`SearchEngine::add_piece`] and asks again. Otherwise the answer is
+//! pieces that are not loaded yet: JavaScript loads `search/pieces/N.bin` (or its script copy,
+//! or a run of pieces from a pack), hands each, still deflated, to [`SearchEngine::add_piece`]
+//! and asks again. Otherwise the answer is
 //! `{"ok": ...}`. Results cross the boundary as JSON strings, produced by the same serde types
 //! the terminal prints.
 

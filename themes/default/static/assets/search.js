@@ -78,8 +78,8 @@
     return enginePromise;
   }
 
-  // The index comes in pieces (search/pieces/N.bin, or N.bin.js from disk), loaded only when
-  // the engine asks for them: `ask` runs an engine call, and while it answers {"need": [N, ...]}
+  // The index comes in pieces (search/pieces/N.bin, or N.bin.js from disk; runs of them from
+  // packs over http, below), loaded only when the engine asks for them: `ask` runs an engine call, and while it answers {"need": [N, ...]}
   // loads those pieces (all at once) and asks again; then it resolves to the answer.
   var pieces = {};
   function piece(eng, n) {
@@ -95,23 +95,24 @@
   // end), and runs of neighbouring pieces are fetched with one Range request each: a request
   // costs the browser about 2 ms even in parallel, and a first query on a large site wants a
   // hundred pieces. search/packs/index.bin says where each piece sits. A server that ignores
-  // Range (a 200 answer) ends the use of packs for the page; single pieces still load.
+  // Range (a 200 answer) ends the use of packs for the page; another failure sends that run's
+  // pieces one by one.
   var packs = null;
   function packIndex() {
     if (location.protocol === "file:") return Promise.resolve(null);
     return fetch(base + "packs/index.bin")
       .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
       .then(function (b) {
-        var view = b && b.byteLength >= 4 ? new DataView(b) : null;
+        var view = b && b.byteLength >= 8 ? new DataView(b) : null;
         var per = view ? view.getUint32(0, true) : 0;
         if (!per) return null;
-        var count = (b.byteLength - 4) >> 1;
+        var count = (b.byteLength - 8) >> 1;
         var at = new Float64Array(count), len = new Uint16Array(count);
         for (var i = 0; i < count; i++) {
-          len[i] = view.getUint16(4 + 2 * i, true);
+          len[i] = view.getUint16(8 + 2 * i, true);
           at[i] = i % per === 0 ? 0 : at[i - 1] + len[i - 1];
         }
-        return { per: per, at: at, len: len };
+        return { per: per, version: view.getUint32(4, true), at: at, len: len };
       })
       .catch(function () { return null; });
   }
@@ -141,13 +142,15 @@
     var to = p.at[last] + p.len[last] - 1;
     var stop = new AbortController();
     var headers = { Range: "bytes=" + from + "-" + to };
-    return fetch(base + "packs/" + Math.floor(first / p.per) + ".bin", { headers: headers, signal: stop.signal })
+    var url = base + "packs/" + Math.floor(first / p.per) + ".bin?v=" + p.version;
+    return fetch(url, { headers: headers, signal: stop.signal })
       .then(function (r) {
-        if (r.status !== 206) {
+        if (r.status === 200) {
           stop.abort();
           packs = null;
           throw new Error("the server ignores Range requests");
         }
+        if (r.status !== 206) throw new Error("packs: HTTP " + r.status);
         return r.arrayBuffer();
       })
       .then(function (b) {
