@@ -89,6 +89,13 @@ fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
             let msg = e.to_string();
             // serde_yaml appends " at line X column Y"; the location is shown separately.
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            // A quote left open runs on to the next quote, lines later, where YAML then fails:
+            // the open quote is the mistake to point at.
+            if let Some((at, quote_col)) = unclosed_quote(yaml, line - first_line) {
+                let message = format!("invalid YAML in front matter: this quoted value is never closed, so YAML reads on into the next lines (YAML says: {msg})");
+                let help = Some("close the quote at the end of the value".to_string());
+                return Err(SplitError { line: at + first_line, col: quote_col, message, help });
+            }
             let (message, help) = match explain_indentation(&msg, yaml, line - first_line) {
                 Some((plain, fix)) => (format!("invalid YAML in front matter: {plain} (YAML says: {msg})"), Some(fix)),
                 None => (format!("invalid YAML in front matter: {msg}"), None),
@@ -96,6 +103,41 @@ fn parse_yaml(yaml: &str, first_line: usize) -> Result<Mapping, SplitError> {
             Err(SplitError { line, col, message, help })
         }
     }
+}
+
+/// The first line before `upto` (0-based) whose value opens a quote it does not close, with the
+/// quote's column (1-based). Only a value as a whole counts (`key: "...`, `- '...`): a quote
+/// inside plain text is text.
+fn unclosed_quote(yaml: &str, upto: usize) -> Option<(usize, usize)> {
+    yaml.lines().take(upto).enumerate().find_map(|(i, line)| {
+        let leading = |s: &str| s.len() - s.trim_start().len();
+        let start = leading(line);
+        let rest = &line[start..];
+        let value_at = match rest.strip_prefix("- ") {
+            Some(item) => start + 2 + leading(item),
+            None => {
+                let (key, value) = rest.split_once(": ")?;
+                start + key.len() + 2 + leading(value)
+            }
+        };
+        let value = &line[value_at..];
+        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let closed = match quote {
+            // In double quotes a backslash escapes the next character.
+            '"' => value[1..]
+                .chars()
+                .scan(false, |escaped, c| {
+                    let ends = c == '"' && !*escaped;
+                    *escaped = c == '\\' && !*escaped;
+                    Some(ends)
+                })
+                .any(|ends| ends),
+            // In single quotes '' is a quote; any other single quote closes (an even run of them
+            // after the opening one does not).
+            _ => value[1..].split("''").any(|part| part.contains('\'')),
+        };
+        (!closed).then(|| (i, line[..value_at].chars().count() + 1))
+    })
 }
 
 /// Line and column (1-based, within `yaml`) of the first alias (`*name`) outside quotes and comments.
@@ -285,6 +327,19 @@ mod tests {
         let e = split("---\ntitle: A\ntags: [a, b\n---\n").unwrap_err();
         assert!(e.message.starts_with("invalid YAML"), "{}", e.message);
         assert!(e.line >= 3, "line {}", e.line);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_blamed_where_it_opens() {
+        let e = split("---\ntitle: \"Broken [\nsummary: \"Fine.\"\n---\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 8), "{}", e.message);
+        assert!(e.message.contains("quoted value is never closed"), "{}", e.message);
+        let e = split("---\ntitle: A\ntags:\n  - 'it''s\nsummary: 'x'\n---\n").unwrap_err();
+        assert_eq!((e.line, e.col), (4, 5), "{}", e.message);
+        // Closed quotes, escapes and quotes inside plain text are no such mistake.
+        for fine in ["title: \"a \\\" b\"\n", "title: 'it''s'\n", "title: It's \"fine\n"] {
+            assert!(unclosed_quote(fine, 1).is_none(), "{fine}");
+        }
     }
 
     #[test]
