@@ -134,9 +134,20 @@ fn chunk_file(
     chunks: &FolderChunks,
     n: u32,
     keys: &BTreeMap<&str, Source>,
-) -> Result<OutputFile, Diagnostic> {
-    let chunk: BTreeMap<&str, Preview> =
-        keys.iter().map(|(k, s)| Ok((*k, preview(site, glossary, *s)?))).collect::<Result<_, Diagnostic>>()?;
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let mut chunk: BTreeMap<&str, Preview> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (k, s) in keys {
+        match preview(site, glossary, *s) {
+            Ok(p) => {
+                chunk.insert(k, p);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let json = serde_json::to_string(&chunk).unwrap_or_else(|_| "{}".into());
     Ok(OutputFile {
         path: format!("{DIR}/{}-{n}.js", chunks.file),
@@ -165,7 +176,7 @@ pub fn output_files(site: &Site, glossary: &Glossary) -> Result<Vec<OutputFile>,
         for file in made {
             match file {
                 Ok(f) => files.push(f),
-                Err(d) => problems.push(d),
+                Err(ds) => problems.extend(ds),
             }
         }
         index.insert(folder, chunks);
@@ -185,7 +196,7 @@ pub fn output_files(site: &Site, glossary: &Glossary) -> Result<Vec<OutputFile>,
 /// place (the set of pages, so every chunk's name and the index, is unchanged). Only the keys
 /// of the pages' folders are counted and only their chunks' keys sorted, so a save does not
 /// sort every page of a large site.
-pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Result<Vec<OutputFile>, Diagnostic> {
+pub fn files_of_pages(site: &Site, glossary: &Glossary, pages: &[usize]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let folders: BTreeSet<&str> = pages.iter().map(|&i| folder_of(&site.pages[i].href)).collect();
     let mut in_folders: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (k, _) in keys(site, glossary).filter(|(k, _)| folders.contains(folder_of(k))) {

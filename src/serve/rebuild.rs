@@ -142,7 +142,7 @@ impl State {
             .iter()
             .filter_map(|rel| self.site.pages.iter().position(|p| p.rel.as_os_str() == rel.as_os_str()))
             .collect();
-        previews::files_of_pages(&self.site, glossary, &pages).map_err(|d| Error::Content(vec![d].into()))
+        previews::files_of_pages(&self.site, glossary, &pages).map_err(|ds| Error::Content(ds.into()))
     }
 
     /// Loads, renders and writes everything; files the site no longer produces are removed.
