@@ -9,6 +9,7 @@ mod analyzer;
 mod engine;
 mod error;
 mod pack;
+mod poll;
 mod query;
 mod schema;
 mod split;

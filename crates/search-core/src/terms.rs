@@ -5,7 +5,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use crate::warm::poll_ready;
+use crate::poll::poll_ready;
 
 /// A gap between blocks larger than any dictionary, so tantivy merges every read into one. It
 /// adds a block offset to it: 2 GiB fits that sum on wasm32, where `usize` has 32 bits.

@@ -13,13 +13,13 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Waker};
 
 use tantivy::query::DfaWrapper;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
+use crate::poll::poll_ready;
 use crate::query::{typo_automaton, Plan};
 use crate::schema::Fields;
 
@@ -82,15 +82,6 @@ fn poll_once(tasks: Vec<Task>) {
     for task in tasks {
         // Finished or not, the outcome is not needed: a failed read fails the query itself again.
         let _ = poll_ready(task);
-    }
-}
-
-/// Polls `future` once: its output, or `None` while it waits on a missing piece (noted).
-pub(crate) fn poll_ready<F: Future>(future: F) -> Option<F::Output> {
-    let mut cx = Context::from_waker(Waker::noop());
-    match std::pin::pin!(future).poll(&mut cx) {
-        std::task::Poll::Ready(out) => Some(out),
-        std::task::Poll::Pending => None,
     }
 }
 
