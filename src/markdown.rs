@@ -154,7 +154,7 @@ pub const WIKI_CLOSE: char = '\u{E001}';
 
 /// Reads headings, links and images out of the body of `text` (which starts at `body_start`).
 pub fn analyze(text: &str, body_start: usize) -> Doc {
-    let mut doc = read_body(text, body_start).0;
+    let mut doc = read_body(text, body_start, Keep::Doc).0;
     doc.assets = assets(text, body_start);
     doc
 }
@@ -163,14 +163,22 @@ pub fn analyze(text: &str, body_start: usize) -> Doc {
 /// the site model: a site's section texts are as large as its sources, and only indexing reads
 /// them, a page at a time.
 pub fn sections(text: &str, body_start: usize) -> Vec<Section> {
-    read_body(text, body_start).1
+    read_body(text, body_start, Keep::Sections).1
 }
 
-/// Headings and links, and the sections of the body (images and file links are another parse,
-/// which only `analyze` needs).
-fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
+/// What a read of the body is for: the page's `Doc` (when it loads), or its sections (when the
+/// indexer reaches it, a second time at 100,000 pages: it skips what the model already has).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Doc,
+    Sections,
+}
+
+/// Headings, links and the word count, or the sections of the body (images and file links are
+/// another parse, which only `analyze` needs).
+fn read_body(text: &str, body_start: usize, keep: Keep) -> (Doc, Vec<Section>) {
     let body = &text[body_start..];
-    let lines = LineIndex::new(text);
+    let lines = (keep == Keep::Doc).then(|| LineIndex::new(text));
     let mut doc = Doc::default();
     let mut sections = Vec::new();
     let mut ids = HeadingIds::default();
@@ -209,7 +217,7 @@ fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
                     _ if is_local_md(&dest_url) => Some(LinkKind::Markdown),
                     _ => None,
                 };
-                if let Some(kind) = kind {
+                if let (Some(kind), Some(lines)) = (kind, &lines) {
                     let (target, anchor) = split_anchor(&dest_url);
                     let (line, col) = lines.locate(text, offset);
                     let len = body[range.clone()].lines().next().map(|l| l.chars().count()).unwrap_or(1);
@@ -238,16 +246,23 @@ fn read_body(text: &str, body_start: usize) -> (Doc, Vec<Section>) {
     if current.heading.is_some() || !current.text.trim().is_empty() {
         sections.push(current);
     }
-    for s in &mut sections {
-        s.text = squeeze(&s.text);
-        doc.words += s.text.split_whitespace().count();
+    match keep {
+        Keep::Doc => doc.words = sections.iter().map(|s| s.text.split_whitespace().count()).sum(),
+        Keep::Sections => sections.iter_mut().for_each(|s| s.text = squeeze(&s.text)),
     }
     (doc, sections)
 }
 
 /// Collapses runs of white space into single spaces.
 fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The sanitiser for HTML written in Markdown: ammonia's defaults (no scripts, styles, event
