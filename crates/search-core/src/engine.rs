@@ -13,9 +13,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Term};
 
-use crate::query::{typo_automaton, Builder, Plan};
+use crate::query::{Builder, Plan};
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, Pieces, SharedPieces, SplitIndex};
+use crate::terms::{matching_terms, typo_automaton};
 use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.
@@ -339,7 +340,7 @@ impl Engine {
                 };
                 for reader in searcher.segment_readers() {
                     let Ok(inverted) = reader.inverted_index(field) else { continue };
-                    let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else { continue };
+                    let Some(mut terms) = matching_terms(inverted.terms(), &automaton) else { continue };
                     while terms.advance() {
                         out.extend(std::str::from_utf8(terms.key()).ok().map(str::to_string));
                     }

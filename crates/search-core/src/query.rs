@@ -10,8 +10,8 @@
 //! FAQs whose title shares its words. "Quoted phrases" must match.
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DfaWrapper, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -425,12 +425,6 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 fn constant(field: Field, text: &str, score: f32) -> Box<dyn Query> {
     let q = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
     Box::new(ConstScoreQuery::new(Box::new(q), score))
-}
-
-/// tantivy's typo automaton for `word` at `distance`, as `FuzzyTermQuery` runs it (the field a
-/// term names plays no part in it).
-pub(crate) fn typo_automaton(word: &str, distance: u8) -> Option<DfaWrapper> {
-    FuzzyTermQuery::new(Term::from_field_text(Field::from_field_id(0), word), distance, true).automaton().ok()
 }
 
 /// Typos a word of this many letters may have: none when short, one from

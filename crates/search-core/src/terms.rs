@@ -1,8 +1,9 @@
 //! Reading an index's term dictionaries: every term with a prefix, terms a few typos away,
 //! and whether a term is there at all (for prefix completion, typo correction, did-you-mean).
 
-use tantivy::query::FuzzyTermQuery;
+use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
+use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Searcher, Term};
 
 use crate::poll::poll_ready;
@@ -38,23 +39,11 @@ pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, 
 /// Terms of `field` within `distance` typos of `word` (a transposition is one), other than
 /// `word` itself, most frequent first.
 pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance: u8) -> Vec<(u64, String)> {
-    let Ok(automaton) = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton() else {
-        return Vec::new();
-    };
+    let Some(automaton) = typo_automaton(word, distance) else { return Vec::new() };
     let mut found: Vec<(u64, String)> = Vec::new();
     for reader in searcher.segment_readers() {
         let Ok(inverted) = reader.inverted_index(field) else { continue };
-        let terms = inverted.terms();
-        // The blocks the automaton may match are read as one span (gaps included), so that a
-        // cold query notes every missing piece at once: a block-by-block read stops at the
-        // first, and took a round per block. Should the span lack only pieces between the
-        // blocks, the block-by-block read still finds every term.
-        let blocks = terms.search(&automaton).into_stream_async_merging_holes(ONE_SPAN);
-        let stream = match poll_ready(blocks) {
-            Some(Ok(stream)) => Ok(stream),
-            _ => terms.search(&automaton).into_stream(),
-        };
-        let Ok(mut stream) = stream else { continue };
+        let Some(mut stream) = matching_terms(inverted.terms(), &automaton) else { continue };
         while stream.advance() {
             if let Ok(s) = std::str::from_utf8(stream.key()) {
                 if s != word {
@@ -74,6 +63,29 @@ pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance
     }
     merged.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     merged
+}
+
+/// tantivy's typo automaton for `word` at `distance`, as `FuzzyTermQuery` runs it (the field a
+/// term names plays no part in it).
+pub(crate) fn typo_automaton(word: &str, distance: u8) -> Option<DfaWrapper> {
+    FuzzyTermQuery::new(Term::from_field_text(Field::from_field_id(0), word), distance, true).automaton().ok()
+}
+
+/// The terms of `dict` that `automaton` matches, or `None` while pieces are missing (noted).
+///
+/// The blocks the automaton may match are read as one span (gaps included), so that a cold
+/// query notes every missing piece at once: a block-by-block read stops at the first, and took
+/// a round per block. Should the span lack only pieces between the blocks, the block-by-block
+/// read still finds every term.
+pub(crate) fn matching_terms<'a>(
+    dict: &'a TermDictionary,
+    automaton: &'a DfaWrapper,
+) -> Option<TermStreamer<'a, &'a DfaWrapper>> {
+    let blocks = dict.search(automaton).into_stream_async_merging_holes(ONE_SPAN);
+    match poll_ready(blocks) {
+        Some(Ok(stream)) => Some(stream),
+        _ => dict.search(automaton).into_stream().ok(),
+    }
 }
 
 /// Adds `term` if `field` holds it.

@@ -20,8 +20,9 @@ use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
 use crate::poll::poll_ready;
-use crate::query::{typo_automaton, Plan};
+use crate::query::Plan;
 use crate::schema::Fields;
+use crate::terms::typo_automaton;
 
 type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 
