@@ -248,6 +248,7 @@ pub fn render_all(
             .map_err(|ds| Error::Content(ds.into()))?;
     diags.extend(link_warnings);
     let site_index = Arc::new(render::SiteIndex::new(&site));
+    // After the lookups: the glossary's entries are read from its page's text.
     if !live {
         site.release_sources();
     }

@@ -183,9 +183,9 @@ fn split_files(split: SplitIndex, written: Option<&mut Vec<u64>>, emit: Emit) {
         );
         emit(files);
     }
-    let hot = split.hot;
-    emit(vec![file(PACK_INDEX, pack_index(PIECE_BATCH, crc32fast::hash(&hot), packs.as_deref()))]);
-    emit(both_forms((HOT_FILE.to_string(), hot)).into());
+    let index = file(PACK_INDEX, pack_index(PIECE_BATCH, crc32fast::hash(&split.hot), packs.as_deref()));
+    let [script, hot] = both_forms((HOT_FILE.to_string(), split.hot));
+    emit(vec![index, script, hot]);
 }
 
 /// A hash of a piece's bytes, to tell whether an update changed it.
