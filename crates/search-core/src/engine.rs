@@ -16,7 +16,8 @@ use tantivy::{DocAddress, IndexReader, Term};
 use crate::query::{Builder, Plan};
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, Pieces, SharedPieces, SplitIndex};
-use crate::terms::{matching_terms, typo_automaton};
+use crate::terms::matching_terms;
+use crate::typos::typo_automaton;
 use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.

@@ -15,6 +15,7 @@ mod schema;
 mod split;
 mod synonyms;
 mod terms;
+mod typos;
 mod warm;
 mod words;
 mod writer;

@@ -9,10 +9,12 @@
 //! rank higher (a phrase query with slop for each pair), and a question-shaped query favours
 //! FAQs whose title shares its words. "Quoted phrases" must match.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
+
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
@@ -21,6 +23,7 @@ use crate::analyzer::{analyze, Analyzed};
 use crate::schema::Fields;
 use crate::synonyms::GROUP_PREFIX;
 use crate::terms::{collect_exact, collect_prefixed, near_words};
+use crate::typos::{typo_automaton, TypoQuery, Typos};
 
 /// Words of at least this many letters also match with one typo (a transposition is one).
 const FUZZY1_MIN_CHARS: usize = 4;
@@ -263,16 +266,22 @@ impl Builder<'_> {
                 coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }
         }
+        // Building a typo automaton is the costliest part of a query: one per distance, shared
+        // by the fields that allow it.
+        let mut automata: HashMap<u8, Option<Arc<Typos>>> = HashMap::new();
         for (field, boost) in self.fields.weighted() {
             any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
             coord.push(constant(field, &t.term, COORD));
             // Typo matches score a constant (a share of coordination, a little more in higher
-            // fields). Each builds its own automaton, the costliest part of a query, so only
-            // the fields a word is typed for get one: the page title is in `title` already.
+            // fields).
             let distance = distance.min(self.fields.typo_limit(field));
             if distance > 0 {
-                let q = FuzzyTermQuery::new(Term::from_field_text(field, &t.term), distance, true);
-                coord.push(boosted(Box::new(q), COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+                let automaton =
+                    automata.entry(distance).or_insert_with(|| typo_automaton(&t.term, distance).map(Arc::new));
+                if let Some(a) = automaton {
+                    let q = Box::new(TypoQuery::new(field, a.clone()));
+                    coord.push(boosted(q, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+                }
             }
             if prefix {
                 for c in self.completions(field, t) {
@@ -428,8 +437,12 @@ fn constant(field: Field, text: &str, score: f32) -> Box<dyn Query> {
 }
 
 /// Typos a word of this many letters may have: none when short, one from
-/// [`FUZZY1_MIN_CHARS`], two from [`FUZZY2_MIN_CHARS`].
+/// [`FUZZY1_MIN_CHARS`], two from [`FUZZY2_MIN_CHARS`]; none in a word with a digit (a year
+/// or a scale's number is what it is: 2013 is not 2012).
 pub(crate) fn typo_distance(raw: &str) -> u8 {
+    if raw.chars().any(|c| c.is_numeric()) {
+        return 0;
+    }
     match raw.chars().count() {
         n if n >= FUZZY2_MIN_CHARS => 2,
         n if n >= FUZZY1_MIN_CHARS => 1,
@@ -457,6 +470,14 @@ mod tests {
                 Unit::Words { text: " rupt".into(), prefix: true },
             ]
         );
+    }
+
+    #[test]
+    fn words_with_digits_take_no_typos() {
+        assert_eq!(typo_distance("2013"), 0);
+        assert_eq!(typo_distance("phq9"), 0);
+        assert_eq!(typo_distance("empathy"), 1);
+        assert_eq!(typo_distance("alliances"), 2);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! postings, positions, field norms, stored documents) is read from pieces, which the engine asks
 //! for when a read finds them missing (see [`crate::Engine`]).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::ops::Range;
@@ -156,6 +157,26 @@ pub(crate) fn open_reader<D: Directory>(
     Ok((reader, fields))
 }
 
+thread_local! {
+    /// `Some(missed)` while this thread runs [`probe`]: reads of missing pieces note them and
+    /// answer zeros, and `missed` says whether any did.
+    static PROBE: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Runs `read` with reads of missing pieces noted and answered with zeros instead of failing,
+/// so that one call reading many ranges (a term dictionary's candidate blocks) notes every
+/// piece it lacks in one round. The second value is true when a piece was missing: the first
+/// then holds zeros where the index has bytes, and must be dropped unread.
+pub(crate) fn probe<T>(read: impl FnOnce() -> T) -> (T, bool) {
+    let outer = PROBE.replace(Some(false));
+    let out = read();
+    let missed = PROBE.replace(outer).unwrap_or(false);
+    if missed {
+        PROBE.set(outer.map(|_| true));
+    }
+    (out, missed)
+}
+
 /// The pieces loaded so far, and those a read found missing since the last look.
 #[derive(Debug, Default)]
 pub(crate) struct Pieces {
@@ -196,6 +217,10 @@ impl Pieces {
         let lacking: Vec<u32> = (first..=last).map(|n| n as u32).filter(|n| !self.loaded.contains_key(n)).collect();
         if !lacking.is_empty() {
             self.missing.extend(lacking.iter().copied());
+            if PROBE.get().is_some() {
+                PROBE.set(Some(true));
+                return Ok(OwnedBytes::new(vec![0; range.len()]));
+            }
             return Err(lacking);
         }
         let at = |n: usize| &self.loaded[&(n as u32)];

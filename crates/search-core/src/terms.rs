@@ -1,16 +1,14 @@
 //! Reading an index's term dictionaries: every term with a prefix, terms a few typos away,
 //! and whether a term is there at all (for prefix completion, typo correction, did-you-mean).
 
-use tantivy::query::{DfaWrapper, FuzzyTermQuery};
 use tantivy::schema::Field;
 use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Searcher, Term};
 
-use crate::poll::poll_ready;
+use tantivy_fst::Automaton;
 
-/// A gap between blocks larger than any dictionary, so tantivy merges every read into one. It
-/// adds a block offset to it: 2 GiB fits that sum on wasm32, where `usize` has 32 bits.
-const ONE_SPAN: usize = (u32::MAX / 2) as usize;
+use crate::split::probe;
+use crate::typos::typo_automaton;
 
 /// Adds every term of `field` starting with `prefix`, with its document frequency.
 pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, out: &mut Vec<(u64, String)>) {
@@ -65,26 +63,20 @@ pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance
     merged
 }
 
-/// tantivy's typo automaton for `word` at `distance`, as `FuzzyTermQuery` runs it (the field a
-/// term names plays no part in it).
-pub(crate) fn typo_automaton(word: &str, distance: u8) -> Option<DfaWrapper> {
-    FuzzyTermQuery::new(Term::from_field_text(Field::from_field_id(0), word), distance, true).automaton().ok()
-}
-
 /// The terms of `dict` that `automaton` matches, or `None` while pieces are missing (noted).
 ///
-/// The blocks the automaton may match are read as one span (gaps included), so that a cold
-/// query notes every missing piece at once: a block-by-block read stops at the first, and took
-/// a round per block. Should the span lack only pieces between the blocks, the block-by-block
-/// read still finds every term.
-pub(crate) fn matching_terms<'a>(
-    dict: &'a TermDictionary,
-    automaton: &'a DfaWrapper,
-) -> Option<TermStreamer<'a, &'a DfaWrapper>> {
-    let blocks = dict.search(automaton).into_stream_async_merging_holes(ONE_SPAN);
-    match poll_ready(blocks) {
-        Some(Ok(stream)) => Some(stream),
-        _ => dict.search(automaton).into_stream().ok(),
+/// Only the blocks the automaton may match are read, all of them in one probe, so that a cold
+/// query notes every missing block at once. tantivy's asynchronous reads stop at the first
+/// missing block (a round per block) or, merging the gaps between blocks, read the whole
+/// dictionary between the first candidate block and the last.
+pub(crate) fn matching_terms<'a, A>(dict: &'a TermDictionary, automaton: A) -> Option<TermStreamer<'a, A>>
+where
+    A: Automaton + 'a,
+    A::State: Clone,
+{
+    match probe(|| dict.search(automaton).into_stream()) {
+        (Ok(stream), false) => Some(stream),
+        _ => None,
     }
 }
 

@@ -2,27 +2,26 @@
 //! for in one round instead of one round per read.
 //!
 //! This is Quickwit's way with tantivy: an asynchronous warm-up of the byte ranges a query needs
-//! (tantivy's `warm_postings` for each term, `warm_postings_automaton` for each typo-tolerant
-//! word, both from its `quickwit` feature), then tantivy's synchronous search over them. Here the
-//! warm-up futures are polled once: a read of a missing piece never finishes (see
-//! `split::LazyFile::read_bytes_async`), so each future runs until its first missing piece and
-//! notes it. The engine hands the list to the browser, which fetches the pieces and asks again.
+//! (tantivy's `warm_postings` for each term, from its `quickwit` feature), then tantivy's
+//! synchronous search over them. Here the warm-up futures are polled once: a read of a missing
+//! piece never finishes (see `split::LazyFile::read_bytes_async`), so each future runs until its
+//! first missing piece and notes it. Typo-tolerant words probe their dictionary blocks instead
+//! (see [`crate::terms::matching_terms`]). The engine hands the list to the browser, which
+//! fetches the pieces and asks again.
 
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
 
-use tantivy::query::DfaWrapper;
-use tantivy::schema::Field;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
-use tantivy_fst::Automaton;
 
 use crate::poll::poll_ready;
 use crate::query::Plan;
 use crate::schema::Fields;
-use crate::terms::typo_automaton;
+use crate::terms::matching_terms;
+use crate::typos::{typo_automaton, Typos};
 
 type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 
@@ -34,18 +33,15 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     terms.dedup();
     // The typo automata of the query: each misspellable word in each field, at that field's
     // limit. Building one is the costly part, and most fields share a limit: one per distance.
-    let mut built: HashMap<(&str, u8), Option<SharedDfa>> = HashMap::new();
-    let mut automata: Vec<(Field, SharedDfa)> = Vec::new();
+    let mut built: HashMap<(&str, u8), Option<Typos>> = HashMap::new();
+    let mut automata: Vec<(Field, (&str, u8))> = Vec::new();
     for (field, _) in fields.weighted() {
         for (word, distance) in &plan.fuzzy {
             let distance = (*distance).min(fields.typo_limit(field));
-            if distance == 0 {
-                continue;
+            if distance > 0 {
+                built.entry((word, distance)).or_insert_with(|| typo_automaton(word, distance));
+                automata.push((field, (word, distance)));
             }
-            let dfa = built
-                .entry((word, distance))
-                .or_insert_with(|| typo_automaton(word, distance).map(|dfa| SharedDfa(Arc::new(dfa))));
-            automata.extend(dfa.clone().map(|dfa| (field, dfa)));
         }
     }
     let mut tasks: Vec<Task> = Vec::new();
@@ -54,12 +50,15 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
             let Ok(inverted) = segment.inverted_index(term.field()) else { continue };
             tasks.push(Box::pin(async move { inverted.warm_postings(term, *positions).await }));
         }
-        for (field, dfa) in &automata {
-            let Ok(inverted) = segment.inverted_index(*field) else { continue };
-            let dfa = dfa.clone();
-            // The "executor" runs tantivy's term stream right away: there are no threads here.
-            let run = |task: Box<dyn FnOnce() -> io::Result<()> + Send>| std::future::ready(task());
-            tasks.push(Box::pin(async move { inverted.warm_postings_automaton(dfa, run).await }));
+        // Not tantivy's `warm_postings_automaton`: made for object storage, it reads everything
+        // between two wanted ranges less than 4 MiB apart (the whole of a large dictionary).
+        for (field, key) in &automata {
+            let (Some(Some(dfa)), Ok(inverted)) = (built.get(key), segment.inverted_index(*field)) else { continue };
+            let Some(mut matches) = matching_terms(inverted.terms(), dfa) else { continue };
+            while matches.advance() {
+                // The typo query's scorer reads each match's postings whole.
+                let _ = inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic);
+            }
         }
     }
     poll_once(tasks);
@@ -83,29 +82,5 @@ fn poll_once(tasks: Vec<Task>) {
     for task in tasks {
         // Finished or not, the outcome is not needed: a failed read fails the query itself again.
         let _ = poll_ready(task);
-    }
-}
-
-/// tantivy's typo automaton, shareable between the warm-up tasks.
-#[derive(Clone)]
-struct SharedDfa(Arc<DfaWrapper>);
-
-impl Automaton for SharedDfa {
-    type State = u32;
-
-    fn start(&self) -> u32 {
-        self.0.start()
-    }
-
-    fn is_match(&self, state: &u32) -> bool {
-        self.0.is_match(state)
-    }
-
-    fn can_match(&self, state: &u32) -> bool {
-        self.0.can_match(state)
-    }
-
-    fn accept(&self, state: &u32, byte: u8) -> u32 {
-        self.0.accept(state, byte)
     }
 }

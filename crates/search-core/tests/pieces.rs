@@ -204,3 +204,32 @@ fn a_typo_against_a_large_vocabulary_takes_no_round_per_dictionary_block() {
     // fields; reading the vocabulary block by block took a round per block (11 here).
     assert!(rounds <= 4, "{rounds} rounds");
 }
+
+#[test]
+fn a_typo_loads_no_dictionary_block_of_numbers() {
+    // Numbers (page numbers, years) fill most of a large site's body dictionary; they sort
+    // before letters, so every block of them spans keys a typo automaton could match.
+    let docs: Vec<SectionDoc> = (0..3000)
+        .map(|i| {
+            let numbers: Vec<String> = (0..20).map(|j| (10_000 + i * 20 + j).to_string()).collect();
+            SectionDoc {
+                page_title: format!("Page {i}").into(),
+                body: format!("empathy {}", numbers.join(" ")).into(),
+                url: format!("p/{i}.html").into(),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let built = build_index(&docs, &Synonyms::empty()).unwrap();
+    let split = &built.index;
+    let whole = Engine::open_whole(split).unwrap();
+    let lazy = Engine::open(&split.hot).unwrap();
+    let params = SearchParams { query: "empaty".into(), kind: None, limit: 8 };
+    let (hits, _, added) = by_the_piece(&lazy, split, |e| e.search(&params));
+    let urls = |hits: Vec<Hit>| hits.into_iter().map(|h| h.url).collect::<Vec<_>>();
+    assert_eq!(urls(hits), urls(whole.search(&params).unwrap()));
+    assert!(split.pieces.len() > 20, "the numbers span many pieces: {}", split.pieces.len());
+    // The body's norms and postings, the stored fields, the dictionary blocks of words (15
+    // pieces when the automaton could match numbers).
+    assert!(added <= 10, "{added} of {} pieces", split.pieces.len());
+}

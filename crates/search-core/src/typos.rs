@@ -1,0 +1,123 @@
+//! Typo tolerance: tantivy's Levenshtein automaton, kept to words, and the query that runs it.
+//!
+//! A term starting with a digit is never a typo match of a word. Such terms (page numbers,
+//! years, reference numbers) are most of a large site's dictionary, and they sort before every
+//! letter: each block of numbers spans keys like "1z…", which a typo automaton for "zebra" could
+//! match, so tantivy had to read (and the browser load) every such block of the dictionary.
+//! Refusing a leading digit lets the block index rule them out.
+
+use std::fmt;
+use std::sync::Arc;
+
+use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
+use tantivy::schema::Field;
+use tantivy::Term;
+use tantivy_fst::Automaton;
+
+/// tantivy's typo automaton (as `FuzzyTermQuery` builds it, transpositions costing one) that
+/// matches no term starting with a digit.
+pub(crate) struct Typos(DfaWrapper);
+
+/// Where a [`Typos`] automaton is.
+#[derive(Clone, Debug)]
+pub(crate) enum TypoState {
+    /// Nothing read yet.
+    Start,
+    /// The term started with a digit.
+    Refused,
+    /// The Levenshtein automaton's state.
+    In(u32),
+}
+
+/// The typo automaton for `word` at `distance`, or `None` for a distance tantivy refuses.
+pub(crate) fn typo_automaton(word: &str, distance: u8) -> Option<Typos> {
+    // The field plays no part in the automaton.
+    let query = FuzzyTermQuery::new(Term::from_field_text(Field::from_field_id(0), word), distance, true);
+    query.automaton().ok().map(Typos)
+}
+
+impl Automaton for Typos {
+    type State = TypoState;
+
+    fn start(&self) -> TypoState {
+        TypoState::Start
+    }
+
+    fn is_match(&self, state: &TypoState) -> bool {
+        match state {
+            TypoState::Start => self.0.is_match(&self.0.start()),
+            TypoState::Refused => false,
+            TypoState::In(s) => self.0.is_match(s),
+        }
+    }
+
+    fn can_match(&self, state: &TypoState) -> bool {
+        match state {
+            TypoState::Start => true,
+            TypoState::Refused => false,
+            TypoState::In(s) => self.0.can_match(s),
+        }
+    }
+
+    fn accept(&self, state: &TypoState, byte: u8) -> TypoState {
+        match state {
+            TypoState::Start if byte.is_ascii_digit() => TypoState::Refused,
+            TypoState::Start => TypoState::In(self.0.accept(&self.0.start(), byte)),
+            TypoState::Refused => TypoState::Refused,
+            TypoState::In(s) => TypoState::In(self.0.accept(s, byte)),
+        }
+    }
+}
+
+/// Every document holding a term of `field` within the automaton's typos of a word; scores a
+/// constant, as `FuzzyTermQuery` does.
+#[derive(Clone)]
+pub(crate) struct TypoQuery {
+    field: Field,
+    automaton: Arc<Typos>,
+}
+
+impl TypoQuery {
+    /// Matches in `field` of `automaton` (shared by the fields a word is looked up in).
+    pub fn new(field: Field, automaton: Arc<Typos>) -> TypoQuery {
+        TypoQuery { field, automaton }
+    }
+}
+
+impl fmt::Debug for TypoQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypoQuery").field("field", &self.field).finish_non_exhaustive()
+    }
+}
+
+impl Query for TypoQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<Typos>::new(self.field, self.automaton.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(a: &Typos, term: &str) -> bool {
+        let mut state = a.start();
+        for b in term.bytes() {
+            state = a.accept(&state, b);
+        }
+        a.is_match(&state)
+    }
+
+    #[test]
+    fn words_within_the_typos_match_and_numbers_never_do() {
+        let a = typo_automaton("empathy", 1).expect("distance 1 is allowed");
+        assert!(matches(&a, "empathy"));
+        assert!(matches(&a, "emapthy"), "a transposition is one typo");
+        assert!(matches(&a, "empath"));
+        assert!(!matches(&a, "sympathy"));
+        let short = typo_automaton("abc", 1).expect("distance 1 is allowed");
+        assert!(matches(&short, "abd"));
+        assert!(!matches(&short, "1abc"), "one insertion away, but a number");
+        assert!(!matches(&short, "4bc"), "one substitution away, but a number");
+    }
+}
