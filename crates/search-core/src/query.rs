@@ -279,7 +279,7 @@ impl Builder<'_> {
                 let automaton =
                     automata.entry(distance).or_insert_with(|| typo_automaton(&t.term, distance).map(Arc::new));
                 if let Some(a) = automaton {
-                    let q = Box::new(TypoQuery::new(field, a.clone()));
+                    let q = Box::new(TypoQuery::new(field, a.clone(), &t.term));
                     coord.push(boosted(q, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
                 }
             }

@@ -9,9 +9,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use tantivy::query::{AutomatonWeight, DfaWrapper, EnableScoring, FuzzyTermQuery, Query, Weight};
-use tantivy::schema::Field;
-use tantivy::Term;
+use tantivy::query::{
+    BitSetDocSet, ConstScorer, DfaWrapper, EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery, Query, Scorer,
+    Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 use tantivy_fst::Automaton;
 
 /// tantivy's typo automaton (as `FuzzyTermQuery` builds it, transpositions costing one) that
@@ -69,30 +72,70 @@ impl Automaton for Typos {
     }
 }
 
-/// Every document holding a term of `field` within the automaton's typos of a word; scores a
-/// constant, as `FuzzyTermQuery` does.
+/// Every document holding a term of `field` within the automaton's typos of a word, other than
+/// the word itself; scores a constant, as `FuzzyTermQuery` does.
+///
+/// The word itself is left to the exact clauses beside it, which always score more: matching it
+/// here too decoded its postings once more, in every field (a keystroke's costliest part when
+/// the word is common).
 #[derive(Clone)]
 pub(crate) struct TypoQuery {
     field: Field,
     automaton: Arc<Typos>,
+    word: String,
 }
 
 impl TypoQuery {
-    /// Matches in `field` of `automaton` (shared by the fields a word is looked up in).
-    pub fn new(field: Field, automaton: Arc<Typos>) -> TypoQuery {
-        TypoQuery { field, automaton }
+    /// Near matches of `word` in `field` by `automaton` (shared by the fields a word is looked
+    /// up in).
+    pub fn new(field: Field, automaton: Arc<Typos>, word: &str) -> TypoQuery {
+        TypoQuery { field, automaton, word: word.to_string() }
     }
 }
 
 impl fmt::Debug for TypoQuery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TypoQuery").field("field", &self.field).finish_non_exhaustive()
+        f.debug_struct("TypoQuery").field("field", &self.field).field("word", &self.word).finish_non_exhaustive()
     }
 }
 
 impl Query for TypoQuery {
     fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(AutomatonWeight::<Typos>::new(self.field, self.automaton.clone())))
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for TypoQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let inverted = reader.inverted_index(self.field)?;
+        let mut matches = inverted.terms().search(self.automaton.as_ref()).into_stream()?;
+        let mut docs: Option<BitSet> = None;
+        while matches.advance() {
+            if matches.key() == self.word.as_bytes() {
+                continue;
+            }
+            let set = docs.get_or_insert_with(|| BitSet::with_max_value(reader.max_doc()));
+            let mut postings = inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic)?;
+            while !postings.docs().is_empty() {
+                for &doc in postings.docs() {
+                    set.insert(doc);
+                }
+                postings.advance();
+            }
+        }
+        Ok(match docs {
+            Some(set) => Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) == doc {
+            Ok(Explanation::new("TypoQuery", scorer.score()))
+        } else {
+            Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
+        }
     }
 }
 

@@ -56,6 +56,9 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
             let (Some(Some(dfa)), Ok(inverted)) = (built.get(key), segment.inverted_index(*field)) else { continue };
             let Some(mut matches) = matching_terms(inverted.terms(), dfa) else { continue };
             while matches.advance() {
+                if matches.key() == key.0.as_bytes() {
+                    continue; // left to the exact clauses (see `TypoQuery`)
+                }
                 // The typo query's scorer reads each match's postings whole.
                 let _ = inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic);
             }
