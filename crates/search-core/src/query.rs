@@ -266,8 +266,7 @@ impl Builder<'_> {
                 coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
             }
         }
-        // Building a typo automaton is the costliest part of a query: one per distance, shared
-        // by the fields that allow it.
+        // One typo automaton per distance, shared by the fields that allow it.
         let mut automata: HashMap<u8, Option<Arc<Typos>>> = HashMap::new();
         for (field, boost) in self.fields.weighted() {
             any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));

@@ -76,8 +76,8 @@ impl Automaton for Typos {
 /// the word itself; scores a constant, as `FuzzyTermQuery` does.
 ///
 /// The word itself is left to the exact clauses beside it, which always score more: matching it
-/// here too decoded its postings once more, in every field (a keystroke's costliest part when
-/// the word is common).
+/// here too decoded its postings once more, in every field (about a tenth of a keystroke's
+/// time at 100,000 pages, where the words are common).
 #[derive(Clone)]
 pub(crate) struct TypoQuery {
     field: Field,

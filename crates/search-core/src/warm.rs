@@ -32,7 +32,7 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     terms.sort();
     terms.dedup();
     // The typo automata of the query: each misspellable word in each field, at that field's
-    // limit. Building one is the costly part, and most fields share a limit: one per distance.
+    // limit; most fields share a limit, and so an automaton.
     let mut built: HashMap<(&str, u8), Option<Typos>> = HashMap::new();
     let mut automata: Vec<(Field, (&str, u8))> = Vec::new();
     for (field, _) in fields.weighted() {

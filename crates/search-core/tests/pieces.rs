@@ -191,15 +191,8 @@ fn a_typo_against_a_large_vocabulary_takes_no_round_per_dictionary_block() {
             ..Default::default()
         })
         .collect();
-    let built = build_index(&docs, &Synonyms::empty()).unwrap();
-    let split = &built.index;
-    let whole = Engine::open_whole(split).unwrap();
-    let lazy = Engine::open(&split.hot).unwrap();
     // Not a word there, so it is corrected against the vocabulary.
-    let params = SearchParams { query: "rqpier".into(), kind: None, limit: 8 };
-    let (hits, rounds, _) = by_the_piece(&lazy, split, |e| e.search(&params));
-    let urls = |hits: Vec<Hit>| hits.into_iter().map(|h| h.url).collect::<Vec<_>>();
-    assert_eq!(urls(hits), urls(whole.search(&params).unwrap()));
+    let (rounds, _, _) = search_by_the_piece(&docs, "rqpier");
     // The vocabulary's blocks, the corrections' dictionary blocks, their postings, the stored
     // fields; reading the vocabulary block by block took a round per block (11 here).
     assert!(rounds <= 4, "{rounds} rounds");
@@ -220,16 +213,23 @@ fn a_typo_loads_no_dictionary_block_of_numbers() {
             }
         })
         .collect();
-    let built = build_index(&docs, &Synonyms::empty()).unwrap();
+    let (_, added, pieces) = search_by_the_piece(&docs, "empaty");
+    assert!(pieces > 20, "the numbers span many pieces: {pieces}");
+    // The body's norms and postings, the stored fields, the dictionary blocks of words (15
+    // pieces when the automaton could match numbers).
+    assert!(added <= 10, "{added} of {pieces} pieces");
+}
+
+/// Searches the index of `docs` for `query` by the piece, checks the answer against the whole
+/// index's, and returns the rounds it took, the pieces it added and the pieces there are.
+fn search_by_the_piece(docs: &[SectionDoc], query: &str) -> (usize, usize, usize) {
+    let built = build_index(docs, &Synonyms::empty()).unwrap();
     let split = &built.index;
     let whole = Engine::open_whole(split).unwrap();
     let lazy = Engine::open(&split.hot).unwrap();
-    let params = SearchParams { query: "empaty".into(), kind: None, limit: 8 };
-    let (hits, _, added) = by_the_piece(&lazy, split, |e| e.search(&params));
+    let params = SearchParams { query: query.into(), kind: None, limit: 8 };
+    let (hits, rounds, added) = by_the_piece(&lazy, split, |e| e.search(&params));
     let urls = |hits: Vec<Hit>| hits.into_iter().map(|h| h.url).collect::<Vec<_>>();
-    assert_eq!(urls(hits), urls(whole.search(&params).unwrap()));
-    assert!(split.pieces.len() > 20, "the numbers span many pieces: {}", split.pieces.len());
-    // The body's norms and postings, the stored fields, the dictionary blocks of words (15
-    // pieces when the automaton could match numbers).
-    assert!(added <= 10, "{added} of {} pieces", split.pieces.len());
+    assert_eq!(urls(hits), urls(whole.search(&params).unwrap()), "{query}");
+    (rounds, added, split.pieces.len())
 }
