@@ -331,7 +331,7 @@ impl Engine {
     }
 
     /// Body and summary words within the allowed edits of each of `words`: the terms their
-    /// typo-tolerant queries matched, found with the same automaton tantivy's `FuzzyTermQuery` runs.
+    /// typo-tolerant queries matched, found with the automaton their `TypoQuery` runs.
     fn typo_matches(&self, searcher: &tantivy::Searcher, words: &[(String, u8)]) -> Vec<String> {
         let mut out = Vec::new();
         for (w, distance) in words {

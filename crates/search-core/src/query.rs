@@ -142,6 +142,17 @@ struct Concept {
     stem: Option<String>,
 }
 
+/// What [`Builder::word`] makes of one word.
+struct WordClauses {
+    /// Its field scores.
+    bm25: Box<dyn Query>,
+    /// The alternatives of its coordination bonus (typo matches among them).
+    coord: Vec<Box<dyn Query>>,
+    /// The word and its typo distance when `coord` matches typos: for the warm-up and the
+    /// highlighting of typo matches, wherever `coord` is kept.
+    fuzzy: Option<(String, u8)>,
+}
+
 /// Builds the query for `text`; `None` when it holds nothing searchable.
 pub(crate) struct Builder<'a> {
     pub fields: Fields,
@@ -212,12 +223,13 @@ impl Builder<'_> {
                 self.fields.weighted_groups().into_iter().map(|(f, _)| constant(f, &g.term, worth)).collect();
             let mut terms = vec![g.term.clone()];
             for m in &members {
-                let (b, c) = self.word(m, typing(m), plan);
-                bm25.push((Occur::Should, b));
+                let w = self.word(m, typing(m), plan);
+                bm25.push((Occur::Should, w.bm25));
                 terms.push(m.term.clone());
                 // A lone word of a longer member ("out" of "walks out") is not the concept.
                 if members.len() == 1 {
-                    coord.extend(c);
+                    coord.extend(w.coord);
+                    plan.fuzzy.extend(w.fuzzy);
                 }
             }
             bm25.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(coord))));
@@ -225,14 +237,16 @@ impl Builder<'_> {
             concepts.push(Concept { query: Box::new(BooleanQuery::new(bm25)), terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
-            let (bm25, coord) = self.word(t, typing(t), plan);
+            let w = self.word(t, typing(t), plan);
             // A stop word being typed may be the start of a content word ("the" of "therapy").
             let completing = typing(t) && t.raw.chars().count() >= PREFIX_MIN_CHARS;
             if is_stop_word(&t.raw) && !completing {
-                stops.push((Occur::Should, boosted(bm25, STOP_WEIGHT)));
+                stops.push((Occur::Should, boosted(w.bm25, STOP_WEIGHT)));
                 continue;
             }
-            let both: Clauses = vec![(Occur::Should, bm25), (Occur::Should, Box::new(DisjunctionMaxQuery::new(coord)))];
+            plan.fuzzy.extend(w.fuzzy);
+            let coord = Box::new(DisjunctionMaxQuery::new(w.coord));
+            let both: Clauses = vec![(Occur::Should, w.bm25), (Occur::Should, coord)];
             concepts.push(Concept {
                 query: Box::new(BooleanQuery::new(both)),
                 terms: vec![t.term.clone()],
@@ -243,17 +257,14 @@ impl Builder<'_> {
 
     /// One word in every field: its field scores (exact BM25, typos, completions when being
     /// typed) and the alternatives of its coordination bonus (one of them counts).
-    fn word(&mut self, t: &Analyzed, prefix: bool, plan: &mut Plan) -> (Box<dyn Query>, Vec<Box<dyn Query>>) {
+    fn word(&mut self, t: &Analyzed, prefix: bool, plan: &mut Plan) -> WordClauses {
         let mut any: Clauses = Vec::new();
         let mut coord: Vec<Box<dyn Query>> = Vec::new();
         let distance = if is_stop_word(&t.raw) { 0 } else { typo_distance(&t.raw) };
         if !is_stop_word(&t.raw) || prefix {
             plan.highlight.push(t.term.clone());
         }
-        if distance > 0 {
-            plan.fuzzy.push((t.term.clone(), distance));
-        }
-        // Typos are matched on stems (FuzzyTermQuery) and, since the stem of a misspelled word
+        // Typos are matched on stems (`TypoQuery`) and, since the stem of a misspelled word
         // can be far from the right one ("mindfulnes" -> "mindfuln", not "mind"), also by
         // correcting the word as written against the vocabulary and searching for its stems.
         let corrected = if distance > 0 { self.corrections(t, distance) } else { Vec::new() };
@@ -263,7 +274,7 @@ impl Builder<'_> {
                 if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
             for (field, boost) in fields {
                 any.push((Occur::Should, boosted(term_query(field, c), boost * CORRECTION_WEIGHT)));
-                coord.push(constant(field, c, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+                coord.push(constant(field, c, typo_coord(boost)));
             }
         }
         // One typo automaton per distance, shared by the fields that allow it.
@@ -279,7 +290,7 @@ impl Builder<'_> {
                     automata.entry(distance).or_insert_with(|| typo_automaton(&t.term, distance).map(Arc::new));
                 if let Some(a) = automaton {
                     let q = Box::new(TypoQuery::new(field, a.clone(), &t.term));
-                    coord.push(boosted(q, COORD * FUZZY_COORD * (1.0 + 0.02 * boost)));
+                    coord.push(boosted(q, typo_coord(boost)));
                 }
             }
             if prefix {
@@ -292,7 +303,8 @@ impl Builder<'_> {
                 }
             }
         }
-        (Box::new(BooleanQuery::new(any)), coord)
+        let fuzzy = (distance > 0).then(|| (t.term.clone(), distance));
+        WordClauses { bm25: Box::new(BooleanQuery::new(any)), coord, fuzzy }
     }
 
     /// A bonus for each pair of neighbouring content words found close together in one field.
@@ -435,11 +447,17 @@ fn constant(field: Field, text: &str, score: f32) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(q), score))
 }
 
+/// The coordination bonus of a typo match in a field of `boost`: a little more in a higher
+/// field, and always less than [`COORD`], which an exact match earns (`TypoQuery` relies on it).
+fn typo_coord(boost: f32) -> f32 {
+    COORD * FUZZY_COORD * (1.0 + 0.02 * boost)
+}
+
 /// Typos a word of this many letters may have: none when short, one from
 /// [`FUZZY1_MIN_CHARS`], two from [`FUZZY2_MIN_CHARS`]; none in a word with a digit (a year
 /// or a scale's number is what it is: 2013 is not 2012).
 pub(crate) fn typo_distance(raw: &str) -> u8 {
-    if raw.chars().any(|c| c.is_numeric()) {
+    if raw.chars().any(|c| c.is_ascii_digit()) {
         return 0;
     }
     match raw.chars().count() {
@@ -469,6 +487,14 @@ mod tests {
                 Unit::Words { text: " rupt".into(), prefix: true },
             ]
         );
+    }
+
+    #[test]
+    fn a_typo_match_earns_less_than_an_exact_one_in_every_field() {
+        let fields = Fields::of(&crate::schema::schema()).expect("the schema's own fields");
+        for (_, boost) in fields.weighted() {
+            assert!(typo_coord(boost) < COORD, "boost {boost}");
+        }
     }
 
     #[test]

@@ -168,12 +168,21 @@ thread_local! {
 /// piece it lacks in one round. The second value is true when a piece was missing: the first
 /// then holds zeros where the index has bytes, and must be dropped unread.
 pub(crate) fn probe<T>(read: impl FnOnce() -> T) -> (T, bool) {
-    let outer = PROBE.replace(Some(false));
-    let out = read();
-    let missed = PROBE.replace(outer).unwrap_or(false);
-    if missed {
-        PROBE.set(outer.map(|_| true));
+    /// Puts back the outer probe's state however `read` ends (a panic caught further up must
+    /// not leave reads answering zeros).
+    struct Restore(Option<bool>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let missed = PROBE.replace(self.0) == Some(true);
+            if missed && self.0.is_some() {
+                PROBE.set(Some(true));
+            }
+        }
     }
+    let restore = Restore(PROBE.replace(Some(false)));
+    let out = read();
+    let missed = PROBE.get() == Some(true);
+    drop(restore);
     (out, missed)
 }
 
@@ -486,5 +495,23 @@ mod tests {
         Pieces::add(&shared, 2, vec![8, 9]);
         assert_eq!(Pieces::lock(&shared).read(2..9, 4).unwrap().as_slice(), &[2, 3, 4, 5, 6, 7, 8]);
         assert!(Pieces::take_missing(&shared).is_empty());
+    }
+
+    #[test]
+    fn a_probe_notes_every_missing_piece_and_reads_zeros_only_while_it_runs() {
+        let shared: SharedPieces = Arc::default();
+        Pieces::add(&shared, 0, vec![1, 2, 3, 4]);
+        let read = |range: Range<usize>| Pieces::lock(&shared).read(range, 4);
+        let (reads, missed) = probe(|| [read(1..3), read(5..7), read(9..10)]);
+        assert!(missed);
+        assert_eq!(reads.map(|r| r.unwrap().as_slice().to_vec()), [vec![2, 3], vec![0, 0], vec![0]]);
+        assert_eq!(Pieces::take_missing(&shared), vec![1, 2], "each missing piece noted");
+        let ((_, inner), outer) = probe(|| probe(|| read(4..5)));
+        assert!(inner && outer, "a miss inside a nested probe is the outer probe's too");
+        assert!(!probe(|| read(0..4)).1, "nothing missing");
+        assert!(read(4..5).is_err(), "after a probe, a missing piece fails the read again");
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe::<()>(|| panic!("in the read"))));
+        assert!(caught.is_err());
+        assert!(read(4..5).is_err(), "a panic inside a probe does not leave it on");
     }
 }

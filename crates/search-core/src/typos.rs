@@ -1,6 +1,6 @@
 //! Typo tolerance: tantivy's Levenshtein automaton, kept to words, and the query that runs it.
 //!
-//! A term starting with a digit is never a typo match of a word. Such terms (page numbers,
+//! A term starting with a digit is never a typo match of a word that does not. Such terms (page numbers,
 //! years, reference numbers) are most of a large site's dictionary, and they sort before every
 //! letter: each block of numbers spans keys like "1z…", which a typo automaton for "zebra" could
 //! match, so tantivy had to read (and the browser load) every such block of the dictionary.
@@ -17,9 +17,13 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 use tantivy_fst::Automaton;
 
-/// tantivy's typo automaton (as `FuzzyTermQuery` builds it, transpositions costing one) that
-/// matches no term starting with a digit.
-pub(crate) struct Typos(DfaWrapper);
+/// tantivy's typo automaton (as `FuzzyTermQuery` builds it, transpositions costing one) that,
+/// for a word starting with a letter, matches no term starting with a digit.
+pub(crate) struct Typos {
+    dfa: DfaWrapper,
+    /// The word does not start with a digit: terms that do are refused.
+    words_only: bool,
+}
 
 /// Where a [`Typos`] automaton is.
 #[derive(Clone, Debug)]
@@ -36,7 +40,8 @@ pub(crate) enum TypoState {
 pub(crate) fn typo_automaton(word: &str, distance: u8) -> Option<Typos> {
     // The field plays no part in the automaton.
     let query = FuzzyTermQuery::new(Term::from_field_text(Field::from_field_id(0), word), distance, true);
-    query.automaton().ok().map(Typos)
+    let words_only = !word.starts_with(|c: char| c.is_ascii_digit());
+    query.automaton().ok().map(|dfa| Typos { dfa, words_only })
 }
 
 impl Automaton for Typos {
@@ -48,9 +53,9 @@ impl Automaton for Typos {
 
     fn is_match(&self, state: &TypoState) -> bool {
         match state {
-            TypoState::Start => self.0.is_match(&self.0.start()),
+            TypoState::Start => self.dfa.is_match(&self.dfa.start()),
             TypoState::Refused => false,
-            TypoState::In(s) => self.0.is_match(s),
+            TypoState::In(s) => self.dfa.is_match(s),
         }
     }
 
@@ -58,16 +63,16 @@ impl Automaton for Typos {
         match state {
             TypoState::Start => true,
             TypoState::Refused => false,
-            TypoState::In(s) => self.0.can_match(s),
+            TypoState::In(s) => self.dfa.can_match(s),
         }
     }
 
     fn accept(&self, state: &TypoState, byte: u8) -> TypoState {
         match state {
-            TypoState::Start if byte.is_ascii_digit() => TypoState::Refused,
-            TypoState::Start => TypoState::In(self.0.accept(&self.0.start(), byte)),
+            TypoState::Start if self.words_only && byte.is_ascii_digit() => TypoState::Refused,
+            TypoState::Start => TypoState::In(self.dfa.accept(&self.dfa.start(), byte)),
             TypoState::Refused => TypoState::Refused,
-            TypoState::In(s) => TypoState::In(self.0.accept(s, byte)),
+            TypoState::In(s) => TypoState::In(self.dfa.accept(s, byte)),
         }
     }
 }
@@ -162,5 +167,8 @@ mod tests {
         assert!(matches(&short, "abd"));
         assert!(!matches(&short, "1abc"), "one insertion away, but a number");
         assert!(!matches(&short, "4bc"), "one substitution away, but a number");
+        // "Did you mean" corrects numbers against numbers.
+        let year = typo_automaton("2o24", 1).expect("distance 1 is allowed");
+        assert!(matches(&year, "2024"));
     }
 }
