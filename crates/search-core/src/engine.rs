@@ -13,9 +13,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Term};
 
+use crate::pieces::{Pieces, SharedPieces};
 use crate::query::{Builder, Plan};
 use crate::schema::Fields;
-use crate::split::{open_reader, LazyDirectory, Pieces, SharedPieces, SplitIndex};
+use crate::split::{open_reader, LazyDirectory, SplitIndex};
 use crate::terms::matching_terms;
 use crate::typos::typo_automaton;
 use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
@@ -239,7 +240,7 @@ impl Engine {
         let options: Vec<Vec<String>> = words
             .iter()
             .map(|w| {
-                if crate::query::is_stop_word(w) || w.chars().count() < 3 || self.in_vocabulary(&searcher, w) {
+                if crate::query_text::is_stop_word(w) || w.chars().count() < 3 || self.in_vocabulary(&searcher, w) {
                     return vec![w.clone()];
                 }
                 let mut near = crate::terms::near_words(&searcher, self.fields.vocab, w, 1);

@@ -9,8 +9,7 @@
 //! postings, positions, field norms, stored documents) is read from pieces, which the engine asks
 //! for when a read finds them missing (see [`crate::Engine`]).
 
-use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -23,6 +22,7 @@ use tantivy::directory::{
 };
 use tantivy::{Directory, HasLen, Index, ReloadPolicy};
 
+use crate::pieces::{Pieces, SharedPieces};
 use crate::schema::Fields;
 use crate::{analyzer, pack, SearchError, Synonyms};
 
@@ -157,98 +157,6 @@ pub(crate) fn open_reader<D: Directory>(
     Ok((reader, fields))
 }
 
-thread_local! {
-    /// `Some(missed)` while this thread runs [`probe`]: reads of missing pieces note them and
-    /// answer zeros, and `missed` says whether any did.
-    static PROBE: Cell<Option<bool>> = const { Cell::new(None) };
-}
-
-/// Runs `read` with reads of missing pieces noted and answered with zeros instead of failing,
-/// so that one call reading many ranges (a term dictionary's candidate blocks) notes every
-/// piece it lacks in one round. The second value is true when a piece was missing: the first
-/// then holds zeros where the index has bytes, and must be dropped unread.
-pub(crate) fn probe<T>(read: impl FnOnce() -> T) -> (T, bool) {
-    /// Puts back the outer probe's state however `read` ends (a panic caught further up must
-    /// not leave reads answering zeros).
-    struct Restore(Option<bool>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let missed = PROBE.replace(self.0) == Some(true);
-            if missed && self.0.is_some() {
-                PROBE.set(Some(true));
-            }
-        }
-    }
-    let restore = Restore(PROBE.replace(Some(false)));
-    let out = read();
-    let missed = PROBE.get() == Some(true);
-    drop(restore);
-    (out, missed)
-}
-
-/// The pieces loaded so far, and those a read found missing since the last look.
-#[derive(Debug, Default)]
-pub(crate) struct Pieces {
-    loaded: BTreeMap<u32, OwnedBytes>,
-    missing: BTreeSet<u32>,
-}
-
-/// The pieces, shared by every file handle of a [`LazyDirectory`].
-pub(crate) type SharedPieces = Arc<Mutex<Pieces>>;
-
-impl Pieces {
-    fn lock(shared: &SharedPieces) -> std::sync::MutexGuard<'_, Pieces> {
-        shared.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Adds piece `n`.
-    pub fn add(shared: &SharedPieces, n: u32, bytes: Vec<u8>) {
-        Pieces::lock(shared).loaded.insert(n, OwnedBytes::new(bytes));
-    }
-
-    /// True when a read found a piece missing since the last [`Pieces::take_missing`].
-    pub fn has_missing(shared: &SharedPieces) -> bool {
-        !Pieces::lock(shared).missing.is_empty()
-    }
-
-    /// The pieces reads found missing since the last call, in order.
-    pub fn take_missing(shared: &SharedPieces) -> Vec<u32> {
-        std::mem::take(&mut Pieces::lock(shared).missing).into_iter().collect()
-    }
-
-    /// Bytes `range` of the address space, or the pieces it lacks (also noted as missing).
-    fn read(&mut self, range: Range<usize>, piece_bytes: usize) -> Result<OwnedBytes, Vec<u32>> {
-        if range.is_empty() {
-            return Ok(OwnedBytes::empty());
-        }
-        let first = range.start / piece_bytes;
-        let last = (range.end - 1) / piece_bytes;
-        let lacking: Vec<u32> = (first..=last).map(|n| n as u32).filter(|n| !self.loaded.contains_key(n)).collect();
-        if !lacking.is_empty() {
-            self.missing.extend(lacking.iter().copied());
-            if PROBE.get().is_some() {
-                PROBE.set(Some(true));
-                return Ok(OwnedBytes::new(vec![0; range.len()]));
-            }
-            return Err(lacking);
-        }
-        let at = |n: usize| &self.loaded[&(n as u32)];
-        if first == last {
-            let base = first * piece_bytes;
-            return Ok(at(first).slice(range.start - base..range.end - base));
-        }
-        let mut out = Vec::with_capacity(range.len());
-        for n in first..=last {
-            let base = n * piece_bytes;
-            let piece = at(n).as_slice();
-            let from = range.start.saturating_sub(base);
-            let to = (range.end - base).min(piece.len());
-            out.extend_from_slice(&piece[from..to]);
-        }
-        Ok(OwnedBytes::new(out))
-    }
-}
-
 /// A read-only tantivy directory over the hot blob and the pieces loaded so far.
 #[derive(Debug, Clone)]
 pub(crate) struct LazyDirectory {
@@ -336,8 +244,8 @@ impl FileHandle for LazyFile {
         if let Some((r, bytes)) = self.hot.iter().find(|(r, _)| r.start <= range.start && range.end <= r.end) {
             return Ok(bytes.slice(range.start - r.start..range.end - r.start));
         }
-        let mut pieces = Pieces::lock(&self.pieces);
-        pieces.read(self.offset + range.start..self.offset + range.end, self.piece_bytes).map_err(|p| missing_error(&p))
+        let range = self.offset + range.start..self.offset + range.end;
+        Pieces::read(&self.pieces, range, self.piece_bytes).map_err(|p| missing_error(&p))
     }
 
     /// Like `read_bytes`, but a read of missing pieces never finishes: tantivy's asynchronous
@@ -480,38 +388,5 @@ mod tests {
     #[test]
     fn ranges_merge_when_they_touch() {
         assert_eq!(merged(vec![5..7, 0..2, 2..3, 6..9]), vec![0..3, 5..9]);
-    }
-
-    #[test]
-    fn reads_across_pieces_and_report_what_is_missing() {
-        let shared: SharedPieces = Arc::default();
-        Pieces::add(&shared, 0, vec![0, 1, 2, 3]);
-        let mut p = Pieces::lock(&shared);
-        assert_eq!(p.read(1..3, 4).unwrap().as_slice(), &[1, 2]);
-        assert_eq!(p.read(2..9, 4).unwrap_err(), vec![1, 2]);
-        drop(p);
-        assert_eq!(Pieces::take_missing(&shared), vec![1, 2]);
-        Pieces::add(&shared, 1, vec![4, 5, 6, 7]);
-        Pieces::add(&shared, 2, vec![8, 9]);
-        assert_eq!(Pieces::lock(&shared).read(2..9, 4).unwrap().as_slice(), &[2, 3, 4, 5, 6, 7, 8]);
-        assert!(Pieces::take_missing(&shared).is_empty());
-    }
-
-    #[test]
-    fn a_probe_notes_every_missing_piece_and_reads_zeros_only_while_it_runs() {
-        let shared: SharedPieces = Arc::default();
-        Pieces::add(&shared, 0, vec![1, 2, 3, 4]);
-        let read = |range: Range<usize>| Pieces::lock(&shared).read(range, 4);
-        let (reads, missed) = probe(|| [read(1..3), read(5..7), read(9..10)]);
-        assert!(missed);
-        assert_eq!(reads.map(|r| r.unwrap().as_slice().to_vec()), [vec![2, 3], vec![0, 0], vec![0]]);
-        assert_eq!(Pieces::take_missing(&shared), vec![1, 2], "each missing piece noted");
-        let ((_, inner), outer) = probe(|| probe(|| read(4..5)));
-        assert!(inner && outer, "a miss inside a nested probe is the outer probe's too");
-        assert!(!probe(|| read(0..4)).1, "nothing missing");
-        assert!(read(4..5).is_err(), "after a probe, a missing piece fails the read again");
-        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe::<()>(|| panic!("in the read"))));
-        assert!(caught.is_err());
-        assert!(read(4..5).is_err(), "a panic inside a probe does not leave it on");
     }
 }

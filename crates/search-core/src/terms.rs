@@ -7,7 +7,7 @@ use tantivy::{Searcher, Term};
 
 use tantivy_fst::Automaton;
 
-use crate::split::probe;
+use crate::pieces::probe;
 use crate::typos::typo_automaton;
 
 /// Adds every term of `field` starting with `prefix`, with its document frequency.
