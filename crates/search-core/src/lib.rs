@@ -6,6 +6,7 @@
 //! the same results in the same order.
 
 mod analyzer;
+mod concept;
 mod engine;
 mod error;
 mod pack;

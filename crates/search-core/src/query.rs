@@ -11,15 +11,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use crate::analyzer::{analyze, Analyzed};
+use crate::concept::{ConceptQuery, Part};
 use crate::query_text::{is_stop_word, looks_like_question, split_units, Unit};
 use crate::schema::Fields;
 use crate::synonyms::GROUP_PREFIX;
@@ -88,12 +87,10 @@ struct Concept {
 
 /// What [`Builder::word`] makes of one word.
 struct WordClauses {
-    /// Its field scores.
-    bm25: Box<dyn Query>,
-    /// The alternatives of its coordination bonus (typo matches among them).
-    coord: Vec<Box<dyn Query>>,
-    /// The word and its typo distance when `coord` matches typos: for the warm-up and the
-    /// highlighting of typo matches, wherever `coord` is kept.
+    /// Its clauses: field scores, each with its coordination bonus, and typo matches.
+    clauses: ConceptQuery,
+    /// The word and its typo distance when `clauses` match typos: for the warm-up and the
+    /// highlighting of typo matches, wherever the bonuses are kept.
     fuzzy: Option<(String, u8)>,
 }
 
@@ -160,50 +157,50 @@ impl Builder<'_> {
                 .collect();
             covered.extend(members.iter().map(|t| t.position));
             plan.highlight.push(g.term.clone());
-            let mut bm25: Clauses = vec![(Occur::Should, self.term_everywhere(&g.term, 1.0))];
             // A group stands for all the words of the member typed ("walked out"): it counts as many.
             let worth = COORD * members.len().max(1) as f32;
-            let mut coord: Vec<Box<dyn Query>> =
-                self.fields.weighted_groups().into_iter().map(|(f, _)| constant(f, &g.term, worth)).collect();
+            let mut concept = ConceptQuery::default();
+            for (field, boost) in self.fields.weighted_groups() {
+                concept.push(boosted(term_query(field, &g.term), boost), Part { scored: true, coord: worth });
+            }
             let mut terms = vec![g.term.clone()];
             for m in &members {
                 let w = self.word(m, typing(m), plan);
-                bm25.push((Occur::Should, w.bm25));
                 terms.push(m.term.clone());
                 // A lone word of a longer member ("out" of "walks out") is not the concept.
                 if members.len() == 1 {
-                    coord.extend(w.coord);
+                    concept.extend(w.clauses);
                     plan.fuzzy.extend(w.fuzzy);
+                } else {
+                    concept.extend_scores(w.clauses);
                 }
             }
-            bm25.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(coord))));
             let stem = (members.len() == 1 && !is_stop_word(&members[0].raw)).then(|| members[0].term.clone());
-            concepts.push(Concept { query: Box::new(BooleanQuery::new(bm25)), terms, stem });
+            concepts.push(Concept { query: Box::new(concept), terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
             let w = self.word(t, typing(t), plan);
             // A stop word being typed may be the start of a content word ("the" of "therapy").
             let completing = typing(t) && t.raw.chars().count() >= PREFIX_MIN_CHARS;
             if is_stop_word(&t.raw) && !completing {
-                stops.push((Occur::Should, boosted(w.bm25, STOP_WEIGHT)));
+                let mut scores = ConceptQuery::default();
+                scores.extend_scores(w.clauses);
+                stops.push((Occur::Should, boosted(Box::new(scores), STOP_WEIGHT)));
                 continue;
             }
             plan.fuzzy.extend(w.fuzzy);
-            let coord = Box::new(DisjunctionMaxQuery::new(w.coord));
-            let both: Clauses = vec![(Occur::Should, w.bm25), (Occur::Should, coord)];
             concepts.push(Concept {
-                query: Box::new(BooleanQuery::new(both)),
+                query: Box::new(w.clauses),
                 terms: vec![t.term.clone()],
                 stem: (!is_stop_word(&t.raw)).then(|| t.term.clone()),
             });
         }
     }
 
-    /// One word in every field: its field scores (exact BM25, typos, completions when being
-    /// typed) and the alternatives of its coordination bonus (one of them counts).
+    /// One word in every field: its field scores (exact BM25, corrections, completions when
+    /// being typed) and typo matches, each with its coordination bonus (the largest counts).
     fn word(&mut self, t: &Analyzed, prefix: bool, plan: &mut Plan) -> WordClauses {
-        let mut any: Clauses = Vec::new();
-        let mut coord: Vec<Box<dyn Query>> = Vec::new();
+        let mut clauses = ConceptQuery::default();
         let distance = if is_stop_word(&t.raw) { 0 } else { typo_distance(&t.raw) };
         if !is_stop_word(&t.raw) || prefix {
             plan.highlight.push(t.term.clone());
@@ -217,15 +214,14 @@ impl Builder<'_> {
             let fields =
                 if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
             for (field, boost) in fields {
-                any.push((Occur::Should, boosted(term_query(field, c), boost * CORRECTION_WEIGHT)));
-                coord.push(constant(field, c, typo_coord(boost)));
+                let q = boosted(term_query(field, c), boost * CORRECTION_WEIGHT);
+                clauses.push(q, Part { scored: true, coord: typo_coord(boost) });
             }
         }
         // One typo automaton per distance, shared by the fields that allow it.
         let mut automata: HashMap<u8, Option<Arc<Typos>>> = HashMap::new();
         for (field, boost) in self.fields.weighted() {
-            any.push((Occur::Should, boosted(term_query(field, &t.term), boost)));
-            coord.push(constant(field, &t.term, COORD));
+            clauses.push(boosted(term_query(field, &t.term), boost), Part { scored: true, coord: COORD });
             // Typo matches score a constant (a share of coordination, a little more in higher
             // fields).
             let distance = distance.min(self.fields.typo_limit(field));
@@ -234,13 +230,13 @@ impl Builder<'_> {
                     automata.entry(distance).or_insert_with(|| typo_automaton(&t.term, distance).map(Arc::new));
                 if let Some(a) = automaton {
                     let q = Box::new(TypoQuery::new(field, a.clone(), &t.term));
-                    coord.push(boosted(q, typo_coord(boost)));
+                    clauses.push(q, Part { scored: false, coord: typo_coord(boost) });
                 }
             }
             if prefix {
                 for c in self.completions(field, t) {
-                    any.push((Occur::Should, boosted(term_query(field, &c), boost * PREFIX_WEIGHT)));
-                    coord.push(constant(field, &c, COORD * PREFIX_COORD));
+                    let q = boosted(term_query(field, &c), boost * PREFIX_WEIGHT);
+                    clauses.push(q, Part { scored: true, coord: COORD * PREFIX_COORD });
                     if field == self.fields.body {
                         plan.highlight.push(c);
                     }
@@ -248,7 +244,7 @@ impl Builder<'_> {
             }
         }
         let fuzzy = (distance > 0).then(|| (t.term.clone(), distance));
-        WordClauses { bm25: Box::new(BooleanQuery::new(any)), coord, fuzzy }
+        WordClauses { clauses, fuzzy }
     }
 
     /// A bonus for each pair of neighbouring content words found close together in one field.
