@@ -85,16 +85,17 @@ struct TaggedWeight {
 
 impl Weight for TaggedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(Box::new(Tagged { inner: self.inner.scorer(reader, boost)?, part: self.part }))
+        // A boost scales the bonus too, as it scaled the constant queries the bonuses were.
+        let part = Part { coord: self.part.coord * boost, ..self.part };
+        Ok(Box::new(Tagged { inner: self.inner.scorer(reader, boost)?, part }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("concept clause", scorer.score()))
-        } else {
-            Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
         }
+        Ok(Explanation::new("concept clause (score and bonus)", scorer.score()))
     }
 }
 
@@ -163,7 +164,7 @@ fn tagged<S: Scorer>(scorer: &mut S) -> Option<&mut Tagged> {
         return any.downcast_mut::<Tagged>();
     }
     let boxed = any.downcast_mut::<Box<dyn Scorer>>()?;
-    boxed.as_any_mut().downcast_mut::<Tagged>()
+    (**boxed).as_any_mut().downcast_mut::<Tagged>()
 }
 
 impl ScoreCombiner for CoordCombiner {
@@ -173,6 +174,8 @@ impl ScoreCombiner for CoordCombiner {
             self.coord = self.coord.max(t.part.coord);
             return;
         }
+        // Not reached: every clause is tagged. (Were one not, its bonus would count as score,
+        // which the tests would catch.)
         self.sum += scorer.score();
     }
 
@@ -206,6 +209,7 @@ mod tests {
             ("alliances", "nothing here"),
             ("other", "allied work"),
             ("none", "unrelated"),
+            ("alliances", "allied alliance"),
         ] {
             writer.add_document(doc!(title => t, body => b)).unwrap();
         }
@@ -216,21 +220,23 @@ mod tests {
         let constant = |q: TermQuery, c: f32| -> Box<dyn Query> { Box::new(ConstScoreQuery::new(Box::new(q), c)) };
         // Exact in two fields (bonus 10), a completion (bonus 9, its score at 0.6) and a typo
         // match that only earns a bonus (6).
+        // The typo clause first: the last document matches bonuses 6, 10 and 9 in clause order,
+        // so only the largest is right.
         let mut concept = ConceptQuery::default();
+        concept.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0 });
         concept.push(boosted(term(title, "alliance"), 8.0), Part { scored: true, coord: 10.0 });
         concept.push(boosted(term(body, "alliance"), 1.0), Part { scored: true, coord: 10.0 });
         concept.push(boosted(term(title, "alliances"), 4.8), Part { scored: true, coord: 9.0 });
-        concept.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0 });
         let scores: Vec<Box<dyn Query>> = vec![
             boosted(term(title, "alliance"), 8.0),
             boosted(term(body, "alliance"), 1.0),
             boosted(term(title, "alliances"), 4.8),
         ];
         let bonuses: Vec<Box<dyn Query>> = vec![
+            constant(term(body, "allied"), 6.0),
             constant(term(title, "alliance"), 10.0),
             constant(term(body, "alliance"), 10.0),
             constant(term(title, "alliances"), 9.0),
-            constant(term(body, "allied"), 6.0),
         ];
         let reference = BooleanQuery::new(vec![
             (Occur::Should, Box::new(BooleanQuery::new(scores.into_iter().map(|q| (Occur::Should, q)).collect()))),
@@ -242,7 +248,7 @@ mod tests {
             hits
         };
         let (got, want) = (top(&concept), top(&reference));
-        assert_eq!(got.len(), 4, "every document with a clause, and only those");
+        assert_eq!(got.len(), 5, "every document with a clause, and only those");
         assert_eq!(got.len(), want.len());
         for ((g, ga), (w, wa)) in got.iter().zip(&want) {
             assert_eq!(ga, wa);
@@ -251,6 +257,6 @@ mod tests {
         // One clause alone is scored by itself, bonus included.
         let mut alone = ConceptQuery::default();
         alone.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0 });
-        assert_eq!(top(&alone).iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![6.0]);
+        assert_eq!(top(&alone).iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![6.0, 6.0]);
     }
 }

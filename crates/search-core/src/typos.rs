@@ -136,11 +136,10 @@ impl Weight for TypoQuery {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("TypoQuery", scorer.score()))
-        } else {
-            Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
+        if scorer.doc() > doc || scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("document {doc} does not match")));
         }
+        Ok(Explanation::new("TypoQuery", scorer.score()))
     }
 }
 
