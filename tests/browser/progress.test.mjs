@@ -186,6 +186,9 @@ test("export, reset, import restores progress; merge or replace; bad files get a
   await progress.locator(".quiz-overall", { hasText: "You have tried 4 of 9" }).waitFor();
   assert.match(await status.textContent(), /Imported “exported\.json”: 4 answer records and 1 module visit merged/);
   assert.equal(await status.getAttribute("class"), "quiz-tools-status");
+  // The import is one write of answers and visits together; wait until the course page sees it
+  // (see `storedAnswers`), then reload it.
+  await course.waitForFunction((key) => Boolean(JSON.parse(localStorage.getItem(key) || "null")?.visits?.alliance), KEY);
   await course.reload();
   assert.match(await course.locator('.module-list [data-progress-slug="alliance"]').getAttribute("class"), /progress-done/);
   assert.match(await course.locator("[data-continue-learning] a").getAttribute("href"), /empathy\.html$/);
@@ -211,6 +214,8 @@ test("progress saved by the previous version (answers only) still counts", { ski
   const rec = { box: 3, due: now - 1000, seen: 2, right: 2, wrong: 0, last: now - 5000, lastOk: true };
   await page.evaluate(([key, value]) => localStorage.setItem(key, value), [KEY, JSON.stringify({ version: 1, items: { bordin: rec } })]);
   const progress = await open(context, "quiz/progress.html");
+  await storedAnswers(progress, KEY, ["bordin"]);
+  await progress.reload();
   assert.match(await progress.locator(".quiz-overall").textContent(), /You have tried 1 of 9 questions and mastered 1\. 1 question is due for review\./);
   // Visiting a module then writes the new shape, keeping the old answers.
   await open(context, "factors/alliance.html");
