@@ -17,8 +17,7 @@ use crate::pieces::{Pieces, SharedPieces};
 use crate::query::{Builder, Plan};
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, SplitIndex};
-use crate::terms::matching_terms;
-use crate::typos::typo_automaton;
+use crate::typos::{matching_terms, typo_automaton};
 use crate::{analyzer, SearchError, Synonyms, SNIPPET_CHARS};
 
 /// At most this many sections of one page are listed, so one long page cannot fill the list.

@@ -11,7 +11,6 @@ mod engine;
 mod error;
 mod pack;
 mod pieces;
-mod poll;
 mod query;
 mod query_text;
 mod schema;

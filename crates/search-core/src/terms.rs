@@ -2,13 +2,9 @@
 //! and whether a term is there at all (for prefix completion, typo correction, did-you-mean).
 
 use tantivy::schema::Field;
-use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Searcher, Term};
 
-use tantivy_fst::Automaton;
-
-use crate::pieces::probe;
-use crate::typos::typo_automaton;
+use crate::typos::{matching_terms, typo_automaton};
 
 /// Adds every term of `field` starting with `prefix`, with its document frequency.
 pub(crate) fn collect_prefixed(searcher: &Searcher, field: Field, prefix: &str, out: &mut Vec<(u64, String)>) {
@@ -61,23 +57,6 @@ pub(crate) fn near_words(searcher: &Searcher, field: Field, word: &str, distance
     }
     merged.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     merged
-}
-
-/// The terms of `dict` that `automaton` matches, or `None` while pieces are missing (noted).
-///
-/// Only the blocks the automaton may match are read, all of them in one probe, so that a cold
-/// query notes every missing block at once. tantivy's asynchronous reads stop at the first
-/// missing block (a round per block) or, merging the gaps between blocks, read the whole
-/// dictionary between the first candidate block and the last.
-pub(crate) fn matching_terms<'a, A>(dict: &'a TermDictionary, automaton: A) -> Option<TermStreamer<'a, A>>
-where
-    A: Automaton + 'a,
-    A::State: Clone,
-{
-    match probe(|| dict.search(automaton).into_stream()) {
-        (Ok(stream), false) => Some(stream),
-        _ => None,
-    }
 }
 
 /// Adds `term` if `field` holds it.

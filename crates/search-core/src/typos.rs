@@ -6,16 +6,21 @@
 //! match, so tantivy had to read (and the browser load) every such block of the dictionary.
 //! Refusing a leading digit lets the block index rule them out.
 
-use std::fmt;
 use std::sync::Arc;
+use std::{fmt, io};
 
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{
     BitSetDocSet, ConstScorer, DfaWrapper, EmptyScorer, EnableScoring, Explanation, FuzzyTermQuery, Query, Scorer,
     Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, Term};
 use tantivy_fst::Automaton;
+
+use crate::pieces::probe;
 
 /// tantivy's typo automaton (as `FuzzyTermQuery` builds it, transpositions costing one) that,
 /// for a word starting with a letter, matches no term starting with a digit.
@@ -77,6 +82,41 @@ impl Automaton for Typos {
     }
 }
 
+/// The terms of `dict` that `automaton` matches, or `None` while pieces are missing (noted).
+///
+/// Only the blocks the automaton may match are read, all of them in one probe, so that a cold
+/// query notes every missing block at once. tantivy's asynchronous reads stop at the first
+/// missing block (a round per block) or, merging the gaps between blocks, read the whole
+/// dictionary between the first candidate block and the last.
+pub(crate) fn matching_terms<'a, A>(dict: &'a TermDictionary, automaton: A) -> Option<TermStreamer<'a, A>>
+where
+    A: Automaton + 'a,
+    A::State: Clone,
+{
+    match probe(|| dict.search(automaton).into_stream()) {
+        (Ok(stream), false) => Some(stream),
+        _ => None,
+    }
+}
+
+/// The postings (document ids) of every term of `inverted` within `automaton`'s typos of
+/// `word`, other than `word` itself (see [`TypoQuery`]); `None` while dictionary pieces are
+/// missing (noted). What a typo query reads, and so what its warm-up reads ahead.
+pub(crate) fn typo_postings(
+    inverted: &InvertedIndexReader,
+    automaton: &Typos,
+    word: &str,
+) -> Option<Vec<io::Result<BlockSegmentPostings>>> {
+    let mut matches = matching_terms(inverted.terms(), automaton)?;
+    let mut out = Vec::new();
+    while matches.advance() {
+        if matches.key() != word.as_bytes() {
+            out.push(inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic));
+        }
+    }
+    Some(out)
+}
+
 /// Every document holding a term of `field` within the automaton's typos of a word, other than
 /// the word itself; scores a constant, as `FuzzyTermQuery` does.
 ///
@@ -113,25 +153,25 @@ impl Query for TypoQuery {
 impl Weight for TypoQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let inverted = reader.inverted_index(self.field)?;
-        let mut matches = inverted.terms().search(self.automaton.as_ref()).into_stream()?;
-        let mut docs: Option<BitSet> = None;
-        while matches.advance() {
-            if matches.key() == self.word.as_bytes() {
-                continue;
-            }
-            let set = docs.get_or_insert_with(|| BitSet::with_max_value(reader.max_doc()));
-            let mut postings = inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic)?;
+        // Dictionary pieces missing: they are noted, and the engine asks for them before it
+        // answers (see `Engine::search`).
+        let Some(matches) = typo_postings(&inverted, &self.automaton, &self.word) else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        if matches.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        for postings in matches {
+            let mut postings = postings?;
             while !postings.docs().is_empty() {
                 for &doc in postings.docs() {
-                    set.insert(doc);
+                    docs.insert(doc);
                 }
                 postings.advance();
             }
         }
-        Ok(match docs {
-            Some(set) => Box::new(ConstScorer::new(BitSetDocSet::from(set), boost)),
-            None => Box::new(EmptyScorer),
-        })
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

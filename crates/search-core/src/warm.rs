@@ -6,22 +6,21 @@
 //! synchronous search over them. Here the warm-up futures are polled once: a read of a missing
 //! piece never finishes (see `split::LazyFile::read_bytes_async`), so each future runs until its
 //! first missing piece and notes it. Typo-tolerant words probe their dictionary blocks instead
-//! (see [`crate::terms::matching_terms`]). The engine hands the list to the browser, which
+//! (see [`crate::typos::matching_terms`]). The engine hands the list to the browser, which
 //! fetches the pieces and asks again.
 
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use crate::poll::poll_ready;
 use crate::query::Plan;
 use crate::schema::Fields;
-use crate::terms::matching_terms;
-use crate::typos::{typo_automaton, Typos};
+use crate::typos::{typo_automaton, typo_postings, Typos};
 
 type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 
@@ -54,14 +53,8 @@ pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
         // between two wanted ranges less than 4 MiB apart (the whole of a large dictionary).
         for (field, key) in &automata {
             let (Some(Some(dfa)), Ok(inverted)) = (built.get(key), segment.inverted_index(*field)) else { continue };
-            let Some(mut matches) = matching_terms(inverted.terms(), dfa) else { continue };
-            while matches.advance() {
-                if matches.key() == key.0.as_bytes() {
-                    continue; // left to the exact clauses (see `TypoQuery`)
-                }
-                // The typo query's scorer reads each match's postings whole.
-                let _ = inverted.read_block_postings_from_terminfo(matches.value(), IndexRecordOption::Basic);
-            }
+            // Read (or noted missing) here; the query reads the same again once they are loaded.
+            let _ = typo_postings(&inverted, dfa, key.0);
         }
     }
     poll_once(tasks);
@@ -85,5 +78,14 @@ fn poll_once(tasks: Vec<Task>) {
     for task in tasks {
         // Finished or not, the outcome is not needed: a failed read fails the query itself again.
         let _ = poll_ready(task);
+    }
+}
+
+/// Polls `future` once: its output, or `None` while it waits on a missing piece (noted).
+fn poll_ready<F: Future>(future: F) -> Option<F::Output> {
+    let mut cx = Context::from_waker(Waker::noop());
+    match std::pin::pin!(future).poll(&mut cx) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
     }
 }
