@@ -79,8 +79,9 @@
   }
 
   // The index comes in pieces (search/pieces/N.bin, or N.bin.js from disk; runs of them from
-  // packs over http, below), loaded only when the engine asks for them: `ask` runs an engine call, and while it answers {"need": [N, ...]}
-  // loads those pieces (all at once) and asks again; then it resolves to the answer.
+  // packs over http, below), loaded only when the engine asks for them: `ask` runs an engine
+  // call, and while it answers {"need": [N, ...]} loads those pieces (all at once) and asks
+  // again; then it resolves to the answer.
   var pieces = {};
   function piece(eng, n) {
     if (!pieces[n]) {
