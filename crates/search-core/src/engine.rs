@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
 use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize, ValueDeserializer, ValueVisitor,
 };
@@ -15,6 +14,7 @@ use tantivy::{DocAddress, IndexReader, Term};
 
 use crate::pieces::{Pieces, SharedPieces};
 use crate::query::{Builder, Plan};
+use crate::rescore::{top_k, Ranked};
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, SplitIndex};
 use crate::typos::{matching_terms, typo_automaton};
@@ -62,9 +62,6 @@ pub struct SnippetInput {
     pub body: String,
     pub summary: String,
 }
-
-/// Documents ranked for a query: score and address, best first.
-type Ranked = Vec<(f32, DocAddress)>;
 
 /// An opened index with its analyzer registered; read-only, single-threaded, never reloaded.
 ///
@@ -145,8 +142,7 @@ impl Engine {
             Some((_, top)) => top,
             None => {
                 let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
-                let collector = TopDocs::with_limit(limit * 3 + 10).order_by_score();
-                let top = searcher.search(&plan.query, &collector);
+                let top = top_k(&searcher, plan.query.as_ref(), &plan.bonuses, limit * 3 + 10);
                 if Pieces::has_missing(&self.pieces) {
                     // Read ahead all the query will read, so the next round brings every missing
                     // piece at once (the search stopped at its first); skipped while the pieces
@@ -154,10 +150,7 @@ impl Engine {
                     crate::warm::warm_query(&searcher, &plan, &self.fields);
                     return Ok(Vec::new());
                 }
-                let mut top = top?;
-                // Equal scores (typo matches score a constant) keep index order: a page before its sections.
-                top.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-                top
+                top?
             }
         };
         // The stored fields of the likely hits, in one round.

@@ -13,6 +13,7 @@ mod pack;
 mod pieces;
 mod query;
 mod query_text;
+mod rescore;
 mod schema;
 mod split;
 mod synonyms;

@@ -20,6 +20,7 @@ use tantivy::{Searcher, Term};
 use crate::analyzer::{analyze, Analyzed};
 use crate::concept::{ConceptQuery, Part};
 use crate::query_text::{is_stop_word, looks_like_question, split_units, Unit};
+use crate::rescore::Bonus;
 use crate::schema::Fields;
 use crate::synonyms::GROUP_PREFIX;
 use crate::terms::{collect_exact, collect_prefixed, near_words};
@@ -69,6 +70,9 @@ fn analyze_capped(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
 /// A built query and the terms its snippets should highlight.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
+    /// Small additions to the score (words near each other, stop words), added to the best
+    /// documents of `query` only (see [`crate::rescore`]).
+    pub bonuses: Vec<Bonus>,
     /// Indexed terms (stems, group tokens, completions) that snippets highlight.
     pub highlight: Vec<String>,
     /// Words matched with typos and their distance, expanded against the body dictionary for
@@ -105,9 +109,10 @@ type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl Builder<'_> {
     pub fn build(&mut self, text: &str, kind: Option<&str>) -> Option<Plan> {
-        let mut plan = Plan { query: Box::new(BooleanQuery::new(vec![])), highlight: vec![], fuzzy: vec![] };
+        let mut plan =
+            Plan { query: Box::new(BooleanQuery::new(vec![])), bonuses: vec![], highlight: vec![], fuzzy: vec![] };
         let mut concepts: Vec<Concept> = Vec::new();
-        let mut stops: Clauses = Vec::new();
+        let mut stops: Vec<String> = Vec::new();
         let mut phrases: Clauses = Vec::new();
         for unit in split_units(text) {
             match unit {
@@ -117,6 +122,7 @@ impl Builder<'_> {
         }
         let mut clauses: Clauses = phrases;
         if concepts.is_empty() {
+            let stops: Clauses = stops.iter().map(|s| (Occur::Should, self.stop_word(s).query)).collect();
             if clauses.is_empty() && !stops.is_empty() {
                 // Only stop words: any of them may match.
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(stops))));
@@ -124,14 +130,12 @@ impl Builder<'_> {
                 clauses.extend(stops);
             }
         } else {
-            let mut extras: Clauses = stops;
-            extras.extend(self.proximity(&concepts));
-            if looks_like_question(text) {
-                extras.extend(self.faq_bonus(&concepts));
-            }
+            plan.bonuses.extend(stops.iter().map(|s| self.stop_word(s)));
+            plan.bonuses.extend(self.proximity(&concepts));
+            let faq = if looks_like_question(text) { self.faq_bonus(&concepts) } else { Vec::new() };
             let any: Clauses = concepts.into_iter().map(|c| (Occur::Should, c.query)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            clauses.extend(extras);
+            clauses.extend(faq);
         }
         if clauses.is_empty() {
             return None;
@@ -145,7 +149,14 @@ impl Builder<'_> {
     }
 
     /// Free words: one concept per content word or synonym group; stop words only add a little.
-    fn words(&mut self, text: &str, prefix: bool, concepts: &mut Vec<Concept>, stops: &mut Clauses, plan: &mut Plan) {
+    fn words(
+        &mut self,
+        text: &str,
+        prefix: bool,
+        concepts: &mut Vec<Concept>,
+        stops: &mut Vec<String>,
+        plan: &mut Plan,
+    ) {
         let tokens = analyze_capped(&mut self.analyzer, text);
         let last_pos = tokens.iter().filter(|t| !t.is_group).map(|t| t.position).max();
         let typing = |t: &Analyzed| prefix && Some(t.position) == last_pos;
@@ -179,15 +190,16 @@ impl Builder<'_> {
             concepts.push(Concept { query: Box::new(concept), terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
-            let w = self.word(t, typing(t), plan);
             // A stop word being typed may be the start of a content word ("the" of "therapy").
             let completing = typing(t) && t.raw.chars().count() >= PREFIX_MIN_CHARS;
             if is_stop_word(&t.raw) && !completing {
-                let mut scores = ConceptQuery::default();
-                scores.extend_scores(w.clauses);
-                stops.push((Occur::Should, boosted(Box::new(scores), STOP_WEIGHT)));
+                if typing(t) {
+                    plan.highlight.push(t.term.clone());
+                }
+                stops.push(t.term.clone());
                 continue;
             }
+            let w = self.word(t, typing(t), plan);
             plan.fuzzy.extend(w.fuzzy);
             concepts.push(Concept {
                 query: Box::new(w.clauses),
@@ -247,19 +259,29 @@ impl Builder<'_> {
         WordClauses { clauses, fuzzy }
     }
 
+    /// A stop word's score in every field, a small share of a content word's.
+    fn stop_word(&self, term: &str) -> Bonus {
+        let any = self
+            .fields
+            .weighted()
+            .map(|(field, boost)| (Occur::Should, boosted(term_query(field, term), boost * STOP_WEIGHT)));
+        Bonus { query: Box::new(BooleanQuery::new(any.into())), most: None }
+    }
+
     /// A bonus for each pair of neighbouring content words found close together in one field.
-    fn proximity(&self, concepts: &[Concept]) -> Clauses {
+    fn proximity(&self, concepts: &[Concept]) -> Vec<Bonus> {
         let stems: Vec<&String> = concepts.iter().filter_map(|c| c.stem.as_ref()).collect();
         if stems.len() < 2 {
             return Vec::new();
         }
-        let mut out: Clauses = Vec::new();
+        let mut out = Vec::new();
         for pair in stems.windows(2).filter(|p| p[0] != p[1]) {
             for field in [self.fields.title, self.fields.heading, self.fields.summary, self.fields.body] {
                 let terms =
                     vec![(0, Term::from_field_text(field, pair[0])), (1, Term::from_field_text(field, pair[1]))];
                 let phrase = PhraseQuery::new_with_offset_and_slop(terms, PROXIMITY_SLOP);
-                out.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(phrase), PROXIMITY_WEIGHT))));
+                let query = Box::new(ConstScoreQuery::new(Box::new(phrase), PROXIMITY_WEIGHT));
+                out.push(Bonus { query, most: Some(PROXIMITY_WEIGHT) });
             }
         }
         out

@@ -28,6 +28,9 @@ type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     let mut terms: Vec<(Term, bool)> = Vec::new();
     plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+    for bonus in &plan.bonuses {
+        bonus.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+    }
     terms.sort();
     terms.dedup();
     // The typo automata of the query: each misspellable word in each field, at that field's

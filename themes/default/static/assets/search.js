@@ -250,20 +250,23 @@
   }
 
   // Loads the text of just these sections, then asks the engine for their snippets (HTML).
-  function snippetsFor(eng, query, hits) {
+  // `isCurrent` (optional) says whether the snippets are still wanted once their texts are in:
+  // the engine's work is skipped for a query the next keystroke has replaced.
+  function snippetsFor(eng, query, hits, isCurrent) {
     var needed = {};
     hits.forEach(function (h) { needed[h.chunk] = true; });
     var loads = Object.keys(needed).map(function (n) {
       return chunk(n).then(function (c) { needed[n] = c; });
     });
     return Promise.all(loads).then(function () {
+      if (isCurrent && !isCurrent()) return [];
       var inputs = hits.map(function (h) { return { body: needed[h.chunk][h.slot] || "", summary: h.summary }; });
       return ask(eng, function (e) { return e.snippets(query, JSON.stringify(inputs)); });
     });
   }
 
   function fillSnippets(eng, query, hits, container, isCurrent) {
-    return snippetsFor(eng, query, hits).then(function (html) {
+    return snippetsFor(eng, query, hits, isCurrent).then(function (html) {
       if (!isCurrent()) return;
       var slots = container.querySelectorAll(".search-snippet");
       for (var i = 0; i < slots.length && i < html.length; i++) slots[i].innerHTML = html[i];
@@ -414,6 +417,8 @@
     // A search takes a few milliseconds, so no delay: keystrokes that arrive before the queued
     // search runs are folded into it (it reads the box when it runs).
     input.addEventListener("input", function () {
+      // Whatever the last query still has to do (its snippets) is no longer wanted.
+      seq++;
       if (timer === null) started = performance.now();
       if (timer !== null) return;
       timer = setTimeout(function () {
