@@ -1,13 +1,14 @@
-//! Ranking in two passes: the query's main clauses rank every match, then its small bonuses
-//! (words near each other, stop words) are added to the best of them only.
+//! Ranking in two passes: the query's main clauses find and rank every match, then its small
+//! bonuses (words near each other, stop words) are added to the best of them only.
 //!
 //! The bonuses are the costly clauses: a proximity bonus reads positions, and a stop word is in
 //! nearly every section. At 100,000 pages they made a two-word query two to three times slower
 //! (natively, "therapist warmth" 39 ms against 15 without them). Adding them to a window of the
 //! first pass's best documents is what Elasticsearch's rescoring does; here the window is
-//! checked: when a document below it could reach the top with every bonus, the window grows,
-//! and past [`MAX_WINDOW`] the whole query runs in one pass. The ranking is the same as one
-//! pass (up to rounding).
+//! checked against the bonuses' bound: every document that could reach the top with all of
+//! them gets them, and when the first pass's [`REACH`] best may not hold all those, the whole
+//! query runs in one pass. So a bounded bonus ranks as in one pass (up to rounding); a
+//! tie-breaker (no bound) only reorders the contenders.
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer};
