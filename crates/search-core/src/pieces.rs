@@ -4,7 +4,7 @@
 //! at hand, or the list of pieces it lacks, noted for the engine to ask for.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -44,7 +44,15 @@ pub(crate) fn probe<T>(read: impl FnOnce() -> T) -> (T, bool) {
 pub(crate) struct Pieces {
     loaded: BTreeMap<u32, OwnedBytes>,
     missing: BTreeSet<u32>,
+    /// Reads that spanned several pieces, joined once: a common word's postings span a dozen,
+    /// and each keystroke reads them again.
+    joined: HashMap<(usize, usize), OwnedBytes>,
+    /// Bytes held in `joined`, at most [`MAX_JOINED_BYTES`].
+    joined_bytes: usize,
 }
+
+/// The most bytes of joined reads kept; past it they are dropped and joined again as needed.
+const MAX_JOINED_BYTES: usize = 32 << 20;
 
 /// The pieces, shared by every file handle of a [`LazyDirectory`].
 pub(crate) type SharedPieces = Arc<Mutex<Pieces>>;
@@ -94,6 +102,10 @@ impl Pieces {
             let base = first * piece_bytes;
             return Ok(at(first).slice(range.start - base..range.end - base));
         }
+        let key = (range.start, range.end);
+        if let Some(bytes) = self.joined.get(&key) {
+            return Ok(bytes.clone());
+        }
         let mut out = Vec::with_capacity(range.len());
         for n in first..=last {
             let base = n * piece_bytes;
@@ -102,7 +114,14 @@ impl Pieces {
             let to = (range.end - base).min(piece.len());
             out.extend_from_slice(&piece[from..to]);
         }
-        Ok(OwnedBytes::new(out))
+        let out = OwnedBytes::new(out);
+        if self.joined_bytes + out.len() > MAX_JOINED_BYTES {
+            self.joined.clear();
+            self.joined_bytes = 0;
+        }
+        self.joined_bytes += out.len();
+        self.joined.insert(key, out.clone());
+        Ok(out)
     }
 }
 
@@ -139,5 +158,24 @@ mod tests {
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe::<()>(|| panic!("in the read"))));
         assert!(caught.is_err());
         assert!(read(4..5).is_err(), "a panic inside a probe does not leave it on");
+    }
+
+    #[test]
+    fn a_read_across_pieces_is_joined_once_and_kept_within_a_budget() {
+        let shared: SharedPieces = Arc::default();
+        Pieces::add(&shared, 0, vec![0, 1, 2, 3]);
+        Pieces::add(&shared, 1, vec![4, 5, 6, 7]);
+        let first = Pieces::read(&shared, 2..6, 4).unwrap();
+        let again = Pieces::read(&shared, 2..6, 4).unwrap();
+        assert_eq!(again.as_slice(), &[2, 3, 4, 5]);
+        assert_eq!(first.as_slice().as_ptr(), again.as_slice().as_ptr(), "the joined bytes are shared");
+        let other = Pieces::read(&shared, 3..5, 4).unwrap();
+        assert_eq!(other.as_slice(), &[3, 4], "another range is joined on its own");
+        assert_eq!(Pieces::lock(&shared).joined_bytes, 6);
+        // Past the budget, what was kept goes.
+        Pieces::lock(&shared).joined_bytes = MAX_JOINED_BYTES;
+        assert_eq!(Pieces::read(&shared, 1..7, 4).unwrap().as_slice(), &[1, 2, 3, 4, 5, 6]);
+        let pieces = Pieces::lock(&shared);
+        assert_eq!((pieces.joined.len(), pieces.joined_bytes), (1, 6));
     }
 }
