@@ -113,6 +113,10 @@ for (const vp of VIEWPORTS) {
 
     // The dashboard: stats and charts with the numbers, in SVG and in words.
     const progress = await open(context, "quiz/progress.html");
+    // A page opened now can still read the storage from before the answers (see
+    // `storedAnswers`): once it sees all four, it is drawn again from them.
+    await progress.waitForFunction((key) => Object.keys(JSON.parse(localStorage.getItem(key) || "null")?.items || {}).length === 4, KEY);
+    await progress.reload();
     await progress.locator(".progress-cards").waitFor();
     const stats = await progress.locator(".progress-stat").allTextContents();
     assert.deepEqual(stats, [`Questions tried4 of ${bank.questions.length}`, "Mastered0 of 4", "Due now0", "Modules completed1 of 3"]);
