@@ -122,7 +122,7 @@ impl Builder<'_> {
         }
         let mut clauses: Clauses = phrases;
         if concepts.is_empty() {
-            let stops: Clauses = stops.iter().map(|s| (Occur::Should, self.stop_word(s).query)).collect();
+            let stops: Clauses = stops.iter().map(|s| (Occur::Should, self.term_everywhere(s, STOP_WEIGHT))).collect();
             if clauses.is_empty() && !stops.is_empty() {
                 // Only stop words: any of them may match.
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(stops))));
@@ -130,7 +130,9 @@ impl Builder<'_> {
                 clauses.extend(stops);
             }
         } else {
-            plan.bonuses.extend(stops.iter().map(|s| self.stop_word(s)));
+            // A stop word's score is a tie-breaker: no bound worth using (see `rescore`).
+            plan.bonuses
+                .extend(stops.iter().map(|s| Bonus { query: self.term_everywhere(s, STOP_WEIGHT), most: None }));
             plan.bonuses.extend(self.proximity(&concepts));
             let faq = if looks_like_question(text) { self.faq_bonus(&concepts) } else { Vec::new() };
             let any: Clauses = concepts.into_iter().map(|c| (Occur::Should, c.query)).collect();
@@ -257,15 +259,6 @@ impl Builder<'_> {
         }
         let fuzzy = (distance > 0).then(|| (t.term.clone(), distance));
         WordClauses { clauses, fuzzy }
-    }
-
-    /// A stop word's score in every field, a small share of a content word's.
-    fn stop_word(&self, term: &str) -> Bonus {
-        let any = self
-            .fields
-            .weighted()
-            .map(|(field, boost)| (Occur::Should, boosted(term_query(field, term), boost * STOP_WEIGHT)));
-        Bonus { query: Box::new(BooleanQuery::new(any.into())), most: None }
     }
 
     /// A bonus for each pair of neighbouring content words found close together in one field.

@@ -55,11 +55,11 @@ fn top_k_within(
 ) -> tantivy::Result<Ranked> {
     let k = k.max(1);
     if bonuses.is_empty() {
-        return Ok(ranked(searcher.search(query, &TopDocs::with_limit(k).order_by_score())?));
+        return best(searcher, query, k);
     }
     let most = bonuses.iter().filter_map(|b| b.most).reduce(|a, b| a + b);
     let reach = w.reach.max(k);
-    let first = ranked(searcher.search(query, &TopDocs::with_limit(reach).order_by_score())?);
+    let first = best(searcher, query, reach)?;
     match contenders(&first, k, most, reach) {
         Some(n) => {
             let mut all = add_bonuses(searcher, bonuses, first.into_iter().take(n.max(w.window)).collect())?;
@@ -69,7 +69,7 @@ fn top_k_within(
         None => {
             let mut clauses = vec![(Occur::Must, query.box_clone())];
             clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.query.box_clone())));
-            Ok(ranked(searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(k).order_by_score())?))
+            best(searcher, &BooleanQuery::new(clauses), k)
         }
     }
 }
@@ -117,6 +117,11 @@ fn add_bonuses(searcher: &Searcher, bonuses: &[Bonus], first: Ranked) -> tantivy
         }
     }
     Ok(ranked(docs))
+}
+
+/// The `n` best documents for `query`, best first.
+fn best(searcher: &Searcher, query: &dyn Query, n: usize) -> tantivy::Result<Ranked> {
+    Ok(ranked(searcher.search(query, &TopDocs::with_limit(n).order_by_score())?))
 }
 
 /// Best first; equal scores keep index order (a page before its sections).

@@ -27,9 +27,8 @@ type Task<'a> = Pin<Box<dyn Future<Output = io::Result<bool>> + 'a>>;
 /// Reads ahead what `plan` will read, noting every missing piece.
 pub(crate) fn warm_query(searcher: &Searcher, plan: &Plan, fields: &Fields) {
     let mut terms: Vec<(Term, bool)> = Vec::new();
-    plan.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
-    for bonus in &plan.bonuses {
-        bonus.query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+    for query in std::iter::once(&plan.query).chain(plan.bonuses.iter().map(|b| &b.query)) {
+        query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
     }
     terms.sort();
     terms.dedup();
