@@ -42,6 +42,11 @@ impl ConceptQuery {
         self.clauses.push((query, part));
     }
 
+    /// Its clauses, each with what it adds.
+    pub fn clauses(&self) -> &[(Box<dyn Query>, Part)] {
+        &self.clauses
+    }
+
     /// Adds every clause of `other`.
     pub fn extend(&mut self, other: ConceptQuery) {
         self.clauses.extend(other.clauses);

@@ -142,7 +142,7 @@ impl Engine {
             Some((_, top)) => top,
             None => {
                 let Some(plan) = self.plan(&searcher, &p.query, p.kind.as_deref()) else { return Ok(Vec::new()) };
-                let top = top_k(&searcher, plan.query.as_ref(), &plan.bonuses, limit * 3 + 10);
+                let top = top_k(&searcher, plan.query.as_ref(), plan.pruning.as_ref(), &plan.bonuses, limit * 3 + 10);
                 if Pieces::has_missing(&self.pieces) {
                     // Read ahead all the query will read, so the next round brings every missing
                     // piece at once (the search stopped at its first); skipped while the pieces

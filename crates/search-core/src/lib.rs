@@ -9,6 +9,7 @@ mod analyzer;
 mod concept;
 mod engine;
 mod error;
+mod first_pass;
 mod pack;
 mod pieces;
 mod query;

@@ -19,6 +19,7 @@ use tantivy::{Searcher, Term};
 
 use crate::analyzer::{analyze, Analyzed};
 use crate::concept::{ConceptQuery, Part};
+use crate::first_pass::Pruning;
 use crate::query_text::{is_stop_word, looks_like_question, split_units, Unit};
 use crate::rescore::Bonus;
 use crate::schema::Fields;
@@ -70,6 +71,9 @@ fn analyze_capped(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
 /// A built query and the terms its snippets should highlight.
 pub(crate) struct Plan {
     pub query: Box<dyn Query>,
+    /// `query` in the parts its first pass prunes by; `None` when it cannot (phrases, stop
+    /// words only).
+    pub pruning: Option<Pruning>,
     /// Small additions to the score (words near each other, stop words), added to the best
     /// documents of `query` only (see [`crate::rescore`]).
     pub bonuses: Vec<Bonus>,
@@ -82,7 +86,7 @@ pub(crate) struct Plan {
 
 /// One content word (or synonym group) of the query: it adds to the score when it matches.
 struct Concept {
-    query: Box<dyn Query>,
+    query: ConceptQuery,
     /// Stems and group tokens, for the FAQ title bonus.
     terms: Vec<String>,
     /// Stem of a single word (not a group), for the proximity bonus.
@@ -109,8 +113,13 @@ type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
 impl Builder<'_> {
     pub fn build(&mut self, text: &str, kind: Option<&str>) -> Option<Plan> {
-        let mut plan =
-            Plan { query: Box::new(BooleanQuery::new(vec![])), bonuses: vec![], highlight: vec![], fuzzy: vec![] };
+        let mut plan = Plan {
+            query: Box::new(BooleanQuery::new(vec![])),
+            pruning: None,
+            bonuses: vec![],
+            highlight: vec![],
+            fuzzy: vec![],
+        };
         let mut concepts: Vec<Concept> = Vec::new();
         let mut stops: Vec<String> = Vec::new();
         let mut phrases: Clauses = Vec::new();
@@ -120,7 +129,9 @@ impl Builder<'_> {
                 Unit::Phrase(text) => self.phrase(&text, &mut phrases, &mut plan),
             }
         }
+        let prunable = phrases.is_empty();
         let mut clauses: Clauses = phrases;
+        let mut pruning = None;
         if concepts.is_empty() {
             let stops: Clauses = stops.iter().map(|s| (Occur::Should, self.term_everywhere(s, STOP_WEIGHT))).collect();
             if clauses.is_empty() && !stops.is_empty() {
@@ -134,19 +145,28 @@ impl Builder<'_> {
             plan.bonuses
                 .extend(stops.iter().map(|s| Bonus { query: self.term_everywhere(s, STOP_WEIGHT), most: None }));
             plan.bonuses.extend(self.proximity(&concepts));
-            let faq = if looks_like_question(text) { self.faq_bonus(&concepts) } else { Vec::new() };
-            let any: Clauses = concepts.into_iter().map(|c| (Occur::Should, c.query)).collect();
+            let faq = looks_like_question(text).then(|| self.faq_bonus(&concepts));
+            let any: Clauses = concepts.iter().map(|c| (Occur::Should, Box::new(c.query.clone()) as _)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            clauses.extend(faq);
+            clauses.extend(faq.iter().map(|(q, _)| (Occur::Should, q.box_clone())));
+            if prunable {
+                let concepts = concepts.into_iter().map(|c| c.query).collect();
+                pruning = Some(Pruning { concepts, extras: faq.into_iter().collect(), filters: vec![] });
+            }
         }
         if clauses.is_empty() {
             return None;
         }
         if let Some(k) = kind.filter(|k| !k.is_empty()) {
             let term = TermQuery::new(Term::from_field_text(self.fields.kind, k), IndexRecordOption::Basic);
-            clauses.push((Occur::Must, Box::new(BoostQuery::new(Box::new(term), 0.0))));
+            let only: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), 0.0));
+            if let Some(p) = pruning.as_mut() {
+                p.filters.push(only.box_clone());
+            }
+            clauses.push((Occur::Must, only));
         }
         plan.query = Box::new(BooleanQuery::new(clauses));
+        plan.pruning = pruning;
         Some(plan)
     }
 
@@ -189,7 +209,7 @@ impl Builder<'_> {
                 }
             }
             let stem = (members.len() == 1 && !is_stop_word(&members[0].raw)).then(|| members[0].term.clone());
-            concepts.push(Concept { query: Box::new(concept), terms, stem });
+            concepts.push(Concept { query: concept, terms, stem });
         }
         for t in tokens.iter().filter(|t| !t.is_group && !covered.contains(&t.position)) {
             // A stop word being typed may be the start of a content word ("the" of "therapy").
@@ -204,7 +224,7 @@ impl Builder<'_> {
             let w = self.word(t, typing(t), plan);
             plan.fuzzy.extend(w.fuzzy);
             concepts.push(Concept {
-                query: Box::new(w.clauses),
+                query: w.clauses,
                 terms: vec![t.term.clone()],
                 stem: (!is_stop_word(&t.raw)).then(|| t.term.clone()),
             });
@@ -281,7 +301,8 @@ impl Builder<'_> {
     }
 
     /// For a question: FAQs whose title (or answer summary) shares the query's content words.
-    fn faq_bonus(&self, concepts: &[Concept]) -> Clauses {
+    /// Also the most it adds.
+    fn faq_bonus(&self, concepts: &[Concept]) -> (Box<dyn Query>, f32) {
         let mut shared: Clauses = Vec::new();
         for term in concepts.iter().flat_map(|c| &c.terms) {
             let (title, summary) = if term.starts_with(GROUP_PREFIX) {
@@ -292,12 +313,14 @@ impl Builder<'_> {
             shared.push((Occur::Should, constant(title, term, FAQ_WEIGHT)));
             shared.push((Occur::Should, constant(summary, term, FAQ_WEIGHT / 4.0)));
         }
+        // Each shared word adds its title's and its summary's constant, at most.
+        let most = shared.len() as f32 / 2.0 * (FAQ_WEIGHT + FAQ_WEIGHT / 4.0);
         let faq = TermQuery::new(Term::from_field_text(self.fields.kind, "faq"), IndexRecordOption::Basic);
         let both: Clauses = vec![
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(faq), 0.0))),
             (Occur::Must, Box::new(BooleanQuery::new(shared))),
         ];
-        vec![(Occur::Should, Box::new(BooleanQuery::new(both)))]
+        (Box::new(BooleanQuery::new(both)), most)
     }
 
     /// A "quoted phrase": the words in order in one positional field, or its synonym group.

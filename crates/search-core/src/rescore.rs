@@ -1,86 +1,61 @@
-//! Ranking in two passes: the query's main clauses find and rank every match, then its small
-//! bonuses (words near each other, stop words) are added to the best of them only.
+//! Ranking in two passes: the query's main clauses find and rank its matches, then its small
+//! bonuses (words near each other, an FAQ that shares a question's words, stop words) are added
+//! to the best of them only.
 //!
 //! The bonuses are the costly clauses: a proximity bonus reads positions, and a stop word is in
 //! nearly every section. At 100,000 pages they made a two-word query two to three times slower
-//! (natively, "therapist warmth" 39 ms against 15 without them). Adding them to a window of the
-//! first pass's best documents is what Elasticsearch's rescoring does; here the window is
-//! checked against the bonuses' bound: every document that could reach the top with all of
-//! them gets them, and when the first pass's [`REACH`] best may not hold all those, the whole
-//! query runs in one pass. So a bounded bonus ranks as in one pass (up to rounding); a
-//! tie-breaker (no bound) only reorders the contenders.
+//! (natively, "therapist warmth" 39 ms against 15 without them). Adding them to the first
+//! pass's best documents is what Elasticsearch's rescoring does; here the first pass keeps
+//! every document that could reach the top with all of them (see [`crate::first_pass`]). So a
+//! bounded bonus ranks as in one pass (up to rounding); a tie-breaker (no bound) only reorders
+//! the first pass's best [`WINDOW`] documents and those within reach of the top.
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Scorer};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult};
+use tantivy::query::{EnableScoring, Query, Scorer};
+use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult};
+
+use crate::first_pass::{contenders, Keep, Pruning};
 
 /// A clause that only ever adds to a document's score.
 pub(crate) struct Bonus {
     pub query: Box<dyn Query>,
     /// The most it adds to any document, when that bound is tight enough to be of use; `None`
-    /// for a tie-breaker (a stop word), which only reorders the first pass's best
-    /// [`WINDOW`] documents and those within reach of the top.
+    /// for a tie-breaker (a stop word).
     pub most: Option<Score>,
 }
 
 /// Documents ranked for a query: score and address, best first.
 pub(crate) type Ranked = Vec<(Score, DocAddress)>;
 
-/// How many of the first pass's best documents always get their bonuses.
+/// How many of the first pass's best documents always get their tie-breakers.
 const WINDOW: usize = 256;
-/// How many of the first pass's best documents are looked at for those within reach of the
-/// top; when even the last of them is, the query runs in one pass.
-const REACH: usize = 1024;
 
-/// The `k` best documents for `query` plus `bonuses`, best first (ties in index order).
-pub(crate) fn top_k(searcher: &Searcher, query: &dyn Query, bonuses: &[Bonus], k: usize) -> tantivy::Result<Ranked> {
-    top_k_within(searcher, query, bonuses, k, Windows { window: WINDOW, reach: REACH })
-}
-
-/// How far down the first pass [`top_k`] looks.
-#[derive(Clone, Copy)]
-struct Windows {
-    /// See [`WINDOW`].
-    window: usize,
-    /// See [`REACH`].
-    reach: usize,
+/// The `k` best documents for `query` plus `bonuses`, best first (ties in index order);
+/// `pruning` is `query` in parts, when it can be pruned.
+pub(crate) fn top_k(
+    searcher: &Searcher,
+    query: &dyn Query,
+    pruning: Option<&Pruning>,
+    bonuses: &[Bonus],
+    k: usize,
+) -> tantivy::Result<Ranked> {
+    top_k_within(searcher, query, pruning, bonuses, k, WINDOW)
 }
 
 fn top_k_within(
     searcher: &Searcher,
     query: &dyn Query,
+    pruning: Option<&Pruning>,
     bonuses: &[Bonus],
     k: usize,
-    w: Windows,
+    window: usize,
 ) -> tantivy::Result<Ranked> {
     let k = k.max(1);
-    if bonuses.is_empty() {
-        return best(searcher, query, k);
-    }
-    let most = bonuses.iter().filter_map(|b| b.most).reduce(|a, b| a + b);
-    let reach = w.reach.max(k);
-    let first = best(searcher, query, reach)?;
-    match contenders(&first, k, most, reach) {
-        Some(n) => {
-            let mut all = add_bonuses(searcher, bonuses, first.into_iter().take(n.max(w.window)).collect())?;
-            all.truncate(k);
-            Ok(all)
-        }
-        None => {
-            let mut clauses = vec![(Occur::Must, query.box_clone())];
-            clauses.extend(bonuses.iter().map(|b| (Occur::Should, b.query.box_clone())));
-            best(searcher, &BooleanQuery::new(clauses), k)
-        }
-    }
-}
-
-/// How many of `first` (best first, cut at `reach`) could reach its top `k` by adding
-/// `most`: those more than `most` below the k-th cannot. `None` when the cut may have left
-/// some out. With no bound (tie-breakers only), those level with the k-th, cut or not.
-fn contenders(first: &Ranked, k: usize, most: Option<Score>, reach: usize) -> Option<usize> {
-    let Some((kth, _)) = first.get(k - 1) else { return Some(first.len()) };
-    let n = first.iter().take_while(|(score, _)| *score + most.unwrap_or(0.0) >= *kth).count();
-    (most.is_none() || n < first.len() || first.len() < reach).then_some(n)
+    let slack = bonuses.iter().filter_map(|b| b.most).sum();
+    let window = if bonuses.iter().any(|b| b.most.is_none()) { window } else { k };
+    let first = contenders(searcher, query, pruning, Keep { k, window, slack })?;
+    let mut all = add_bonuses(searcher, bonuses, first)?;
+    all.truncate(k);
+    Ok(all)
 }
 
 /// `first` with each document's bonuses added, best first.
@@ -119,20 +94,16 @@ fn add_bonuses(searcher: &Searcher, bonuses: &[Bonus], first: Ranked) -> tantivy
     Ok(ranked(docs))
 }
 
-/// The `n` best documents for `query`, best first.
-fn best(searcher: &Searcher, query: &dyn Query, n: usize) -> tantivy::Result<Ranked> {
-    Ok(ranked(searcher.search(query, &TopDocs::with_limit(n).order_by_score())?))
-}
-
 /// Best first; equal scores keep index order (a page before its sections).
-fn ranked(mut docs: Ranked) -> Ranked {
+pub(crate) fn ranked(mut docs: Ranked) -> Ranked {
     docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     docs
 }
 
 #[cfg(test)]
 mod tests {
-    use tantivy::query::{ConstScoreQuery, PhraseQuery, TermQuery};
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, Index, IndexWriter, Term};
 
@@ -175,15 +146,15 @@ mod tests {
         let want = ranked(searcher.search(&one_pass, &TopDocs::with_limit(8).order_by_score()).unwrap());
         assert!(want[..6].iter().all(|(_, a)| side_by_side(a)), "the bonus decides the top: {want:?}");
         let same = |got: &Ranked| got.iter().map(|(_, a)| *a).eq(want.iter().map(|(_, a)| *a));
-        for (window, reach) in [(4, 8), (2, 16), (4, 64), (256, 1024)] {
-            let got = top_k_within(&searcher, &query, &bonus(Some(3.0)), 8, Windows { window, reach }).unwrap();
-            assert!(same(&got), "window {window}, reach {reach}: {got:?} against {want:?}");
+        for window in [2, 4, 64, 256] {
+            let got = top_k_within(&searcher, &query, None, &bonus(Some(3.0)), 8, window).unwrap();
+            assert!(same(&got), "window {window}: {got:?} against {want:?}");
             for ((g, _), (w, _)) in got.iter().zip(&want) {
                 assert!((g - w).abs() < 1e-4);
             }
         }
         // A tie-breaker (no bound) only reorders the window: the far-down sections stay out.
-        let got = top_k_within(&searcher, &query, &bonus(None), 8, Windows { window: 4, reach: 16 }).unwrap();
+        let got = top_k_within(&searcher, &query, None, &bonus(None), 8, 4).unwrap();
         assert!(got.iter().all(|(_, a)| !side_by_side(a)), "{got:?}");
     }
 }

@@ -1,0 +1,445 @@
+//! The first pass of ranking: every document that may still reach the top, and no others
+//! looked at when upper bounds rule them out.
+//!
+//! A query's score is the sum of its words' field scores (BM25 of boosted terms) plus each
+//! word's coordination bonus (see [`crate::concept`]). The bonuses are what tantivy's own
+//! pruning cannot see through, so the words' field scores alone drive tantivy's block-max WAND
+//! over one flat union of term scorers, with its threshold lowered by the most the bonuses can
+//! add. Each document it yields gets its bonuses from the words' clauses, sought to it, best
+//! bonus first. At 100,000 pages a one-word query went from 5 ms to under 1 (natively), as
+//! each block of postings whose best score cannot reach the top is skipped unread.
+//!
+//! Documents that only a typo matches have no field score, so the flat union never yields
+//! them: when such a document could still be a contender the pass runs again unpruned.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use tantivy::fastfield::AliveBitSet;
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
+use tantivy::{BitSet, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+
+use crate::concept::ConceptQuery;
+use crate::rescore::Ranked;
+
+/// A term in fewer than one document in this many is read in full, not pruned.
+const RARE: u64 = 64;
+
+/// The main query in the parts pruning needs; see the module's documentation.
+pub(crate) struct Pruning {
+    /// The query's words (or synonym groups), whose scores and bonuses make its score.
+    pub concepts: Vec<ConceptQuery>,
+    /// Clauses that may add to a match's score, each with the most it adds (the FAQ bonus).
+    pub extras: Vec<(Box<dyn Query>, Score)>,
+    /// Clauses every document must match, which add nothing (the kind).
+    pub filters: Vec<Box<dyn Query>>,
+}
+
+/// Which documents the first pass keeps: the best `window`, and all within `slack` of the
+/// `k`-th best (those the bonuses, adding at most `slack`, could still bring to the top).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Keep {
+    pub k: usize,
+    pub window: usize,
+    pub slack: Score,
+}
+
+/// The documents `keep` asks for, in no order: by pruning with `pruning` when given (the same
+/// query as `query`), else by scoring every match of `query`.
+pub(crate) fn contenders(
+    searcher: &Searcher,
+    query: &dyn Query,
+    pruning: Option<&Pruning>,
+    keep: Keep,
+) -> tantivy::Result<Ranked> {
+    if let Some(p) = pruning {
+        let mut kept = Contenders::new(keep);
+        pruned(searcher, p, &mut kept)?;
+        // A typo-only match scores its bonuses alone; while that could be a contender, the
+        // pruned pass may have missed one.
+        if unscored_most(p) < kept.floor() {
+            return Ok(kept.docs());
+        }
+    }
+    let mut kept = Contenders::new(keep);
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let threshold = below(kept.floor());
+        let alive = reader.alive_bitset();
+        let mut offer = |doc: DocId, score: Score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                kept.offer(score, DocAddress::new(ord as u32, doc));
+            }
+            below(kept.floor())
+        };
+        weight.for_each_pruning(threshold, reader, &mut offer)?;
+    }
+    Ok(kept.docs())
+}
+
+/// The pruned pass; see the module's documentation.
+fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::Result<()> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let schema = searcher.schema();
+    // tantivy keeps no usable block maxima for a field without length norms (it stores a
+    // zero): those fields' clauses are read in full, the others pruned.
+    // Rare terms are read in full too: few documents, and those that score high, which lifts
+    // the floor before the WAND starts.
+    let rare = searcher.total_num_docs()? / RARE;
+    let (mut normed, mut unnormed) = (Vec::new(), Vec::new());
+    let mut terms = Vec::new();
+    for (query, _) in p.concepts.iter().flat_map(|c| c.clauses()).filter(|(_, part)| part.scored) {
+        let mut term = None;
+        query.query_terms(&mut |t, _| term = Some(t.clone()));
+        match term {
+            Some(t) if schema.get_field_entry(t.field()).has_fieldnorms() && searcher.doc_freq(&t)? > rare => {
+                terms.push(t);
+                normed.push(query.box_clone());
+            }
+            _ => unnormed.push(query.box_clone()),
+        }
+    }
+    let union = |qs: &[Box<dyn Query>]| BooleanQuery::new(qs.iter().map(|q| (Occur::Should, q.box_clone())).collect());
+    let wand = union(&normed).weight(scoring)?;
+    // Read in full, before the WAND: matches in fields without norms, and the extras' matches
+    // (FAQs, few), whose bound would otherwise lower the WAND's threshold for every document.
+    unnormed.extend(p.extras.iter().map(|(q, _)| q.box_clone()));
+    let side = union(&unnormed).weight(scoring)?;
+    let weights = |qs: &[Box<dyn Query>]| qs.iter().map(|q| q.weight(scoring)).collect::<tantivy::Result<Vec<_>>>();
+    let normed = weights(&normed)?;
+    let filters = weights(&p.filters)?;
+    let mut concepts: Vec<Vec<(Box<dyn Weight>, Score)>> = Vec::with_capacity(p.concepts.len());
+    for c in &p.concepts {
+        let clauses = c.clauses().iter().map(|(q, part)| Ok((q.weight(scoring)?, part.coord)));
+        concepts.push(clauses.collect::<tantivy::Result<_>>()?);
+    }
+    // What the bonuses may add to the field scores the WAND sees.
+    let bonus_most: Score = concepts.iter().map(|c| c.iter().map(|(_, b)| *b).fold(0.0, Score::max)).sum();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let scorers =
+            |ws: &[Box<dyn Weight>]| ws.iter().map(|w| w.scorer(reader, 1.0)).collect::<tantivy::Result<Vec<_>>>();
+        // Scorers only go forward, and each of the two walks below starts from the first document.
+        let rest = |with_normed: bool| -> tantivy::Result<Rest> {
+            Ok(Rest {
+                normed: if with_normed { scorers(&normed)? } else { Vec::new() },
+                filters: scorers(&filters)?,
+                bonuses: concepts.iter().map(|c| bonus_scorers(c, reader)).collect::<tantivy::Result<_>>()?,
+                alive: reader.alive_bitset(),
+            })
+        };
+        let addr = |doc| DocAddress::new(ord as u32, doc);
+        // First every match in the fields without norms (few: titles and tags), fully scored.
+        let mut seen = BitSet::with_max_value(reader.max_doc());
+        let mut side = side.scorer(reader, 1.0)?;
+        let mut at = rest(true)?;
+        while side.doc() != TERMINATED {
+            let doc = side.doc();
+            seen.insert(doc);
+            if let Some(rest) = at.rest(doc) {
+                kept.offer(side.score() + rest, addr(doc));
+            }
+            side.advance();
+        }
+        // Then the rest, pruned.
+        let under = block_max_under(searcher, reader, &terms)?;
+        let wand_floor = |floor: Score| {
+            let fields = floor - bonus_most;
+            below(if fields > 0.0 { fields / under } else { fields * under })
+        };
+        let threshold = wand_floor(kept.floor());
+        let mut at = rest(false)?;
+        let mut offer = |doc: DocId, fields: Score| {
+            if !seen.contains(doc) {
+                if let Some(rest) = at.rest(doc) {
+                    kept.offer(fields + rest, addr(doc));
+                }
+            }
+            wand_floor(kept.floor())
+        };
+        wand.for_each_pruning(threshold, reader, &mut offer)?;
+    }
+    Ok(())
+}
+
+/// A concept's clauses in a segment, largest bonus first, and among equals the commonest term
+/// first: the first that matches gives the concept's bonus.
+fn bonus_scorers(
+    clauses: &[(Box<dyn Weight>, Score)],
+    reader: &SegmentReader,
+) -> tantivy::Result<Vec<(Box<dyn Scorer>, Score)>> {
+    let mut scorers =
+        clauses.iter().map(|(w, b)| Ok((w.scorer(reader, 1.0)?, *b))).collect::<tantivy::Result<Vec<_>>>()?;
+    scorers.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.size_hint().cmp(&a.0.size_hint())));
+    Ok(scorers)
+}
+
+/// The scorers that complete a document's score in one segment.
+struct Rest<'a> {
+    /// The field scores of fields with norms, when the WAND does not sum them.
+    normed: Vec<Box<dyn Scorer>>,
+    filters: Vec<Box<dyn Scorer>>,
+    bonuses: Vec<Vec<(Box<dyn Scorer>, Score)>>,
+    alive: Option<&'a AliveBitSet>,
+}
+
+impl Rest<'_> {
+    /// What `doc` scores besides the field scores already summed; `None` when it is deleted or
+    /// filtered out. Documents come in order.
+    fn rest(&mut self, doc: DocId) -> Option<Score> {
+        // Deleted documents (a live index's replaced pages) are still in the postings.
+        if !self.alive.is_none_or(|a| a.is_alive(doc)) || !self.filters.iter_mut().all(|f| lands_on(f.as_mut(), doc)) {
+            return None;
+        }
+        // A match must match a concept (an extra alone does not make one).
+        let mut any = false;
+        let mut score: Score = 0.0;
+        for c in &mut self.bonuses {
+            if let Some(b) = concept_bonus(c, doc) {
+                any = true;
+                score += b;
+            }
+        }
+        if !any {
+            return None;
+        }
+        for s in self.normed.iter_mut() {
+            if lands_on(s.as_mut(), doc) {
+                score += s.score();
+            }
+        }
+        Some(score)
+    }
+}
+
+/// How much a block's best score, as tantivy tells it, may fall short of the truth in
+/// `reader`'s segment, as a factor: 1 for an index of one segment.
+///
+/// Each block of postings keeps the (length, frequency) pair that scores best under its own
+/// segment's average field length, and tantivy scores that pair under the whole index's. With
+/// `r` the ratio of the two averages, every document of the block scores at most `r` times
+/// its own score under the segment's average, which is at most that of the kept pair, which
+/// is at most `r` times what tantivy tells: `r * r` covers it.
+fn block_max_under(searcher: &Searcher, reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<Score> {
+    let (docs, all_docs) = (reader.max_doc().max(1) as f64, searcher.total_num_docs()?.max(1) as f64);
+    let mut under: f64 = 1.0;
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        if index.doc_freq(term)? == 0 {
+            continue;
+        }
+        let here = index.total_num_tokens() as f64 / docs;
+        let all = searcher.total_num_tokens(term.field())? as f64 / all_docs;
+        if here > 0.0 && all > 0.0 {
+            let r = (here / all).max(all / here);
+            under = under.max(r * r);
+        }
+    }
+    Ok(under as Score)
+}
+
+/// A concept's bonus at `doc`: that of its first clause (largest first) that matches; `None`
+/// when none does.
+fn concept_bonus(clauses: &mut [(Box<dyn Scorer>, Score)], doc: DocId) -> Option<Score> {
+    clauses.iter_mut().find_map(|(scorer, bonus)| lands_on(scorer.as_mut(), doc).then_some(*bonus))
+}
+
+/// Whether `scorer` matches `doc`, moving it there when it is before (scorers only go forward).
+fn lands_on(scorer: &mut dyn Scorer, doc: DocId) -> bool {
+    if scorer.doc() < doc {
+        scorer.seek(doc);
+    }
+    scorer.doc() == doc
+}
+
+/// The most a document scores that no scored clause and no extra matches: its typo matches'
+/// bonuses.
+fn unscored_most(p: &Pruning) -> Score {
+    let most =
+        |c: &ConceptQuery| c.clauses().iter().filter(|(_, p)| !p.scored).map(|(_, p)| p.coord).fold(0.0, Score::max);
+    p.concepts.iter().map(most).sum()
+}
+
+/// A threshold a little under `score`: tantivy passes on scores strictly above it, and the
+/// field scores it sums are added in another order than the query's (rounding).
+fn below(score: Score) -> Score {
+    score - 1e-4 * score.abs().max(1.0)
+}
+
+/// The documents kept so far; see [`Keep`].
+struct Contenders {
+    keep: Keep,
+    /// The best `k` scores and the best `window` scores so far (smallest on top).
+    best_k: BinaryHeap<Reverse<Key>>,
+    best_window: BinaryHeap<Reverse<Key>>,
+    docs: Ranked,
+    /// When `docs` is next cleared of those below the floor.
+    compact_at: usize,
+}
+
+/// A score ordered totally (for the heaps).
+#[derive(Clone, Copy, PartialEq)]
+struct Key(Score);
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Contenders {
+    fn new(keep: Keep) -> Contenders {
+        let keep = Keep { k: keep.k.max(1), window: keep.window.max(keep.k).max(1), ..keep };
+        let compact_at = 4 * keep.window.max(256);
+        Contenders { keep, best_k: BinaryHeap::new(), best_window: BinaryHeap::new(), docs: Vec::new(), compact_at }
+    }
+
+    /// The least score a document may have and still be kept (minus infinity until the window
+    /// is full).
+    fn floor(&self) -> Score {
+        let kth = |heap: &BinaryHeap<Reverse<Key>>, n: usize| {
+            if heap.len() < n {
+                Score::NEG_INFINITY
+            } else {
+                heap.peek().map_or(Score::NEG_INFINITY, |Reverse(Key(s))| *s)
+            }
+        };
+        kth(&self.best_window, self.keep.window).min(kth(&self.best_k, self.keep.k) - self.keep.slack)
+    }
+
+    /// Offers a document; answers the new [`Contenders::floor`].
+    fn offer(&mut self, score: Score, addr: DocAddress) -> Score {
+        if score < self.floor() {
+            return self.floor();
+        }
+        for (heap, n) in [(&mut self.best_k, self.keep.k), (&mut self.best_window, self.keep.window)] {
+            heap.push(Reverse(Key(score)));
+            if heap.len() > n {
+                heap.pop();
+            }
+        }
+        self.docs.push((score, addr));
+        // Drop those the floor has passed, now and then: a long query may offer many.
+        if self.docs.len() >= self.compact_at {
+            let floor = self.floor();
+            self.docs.retain(|(s, _)| *s >= floor);
+            self.compact_at = self.compact_at.max(2 * self.docs.len());
+        }
+        self.floor()
+    }
+
+    /// The documents kept, in no order.
+    fn docs(mut self) -> Ranked {
+        let floor = self.floor();
+        self.docs.retain(|(s, _)| *s >= floor);
+        self.docs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BoostQuery, ConstScoreQuery, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STRING, TEXT};
+    use tantivy::{doc, Index, IndexWriter};
+
+    use super::*;
+    use crate::concept::Part;
+    use crate::rescore::ranked;
+
+    const WORDS: [&str; 12] = [
+        "hope", "rupture", "alliance", "warmth", "empathy", "hopw", "ruptures", "goal", "task", "bond", "client",
+        "care",
+    ];
+
+    #[test]
+    fn ranks_as_scoring_every_match_would() {
+        let mut schema = Schema::builder();
+        let (title, body) = (schema.add_text_field("title", TEXT), schema.add_text_field("body", TEXT));
+        // A field without norms, whose clauses cannot be pruned.
+        let bare = TextFieldIndexing::default().set_index_option(IndexRecordOption::WithFreqs).set_fieldnorms(false);
+        let tags = schema.add_text_field("tags", TextOptions::default().set_indexing_options(bare));
+        let kind = schema.add_text_field("kind", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut seed = 7u64;
+        let mut pick = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        // Two segments whose bodies differ in length: their block maxima are made under
+        // different average lengths than the index's.
+        for (segment, (docs, length)) in [(1500, 12), (900, 40)].into_iter().enumerate() {
+            for i in 0..docs {
+                let mut text = |n: usize, pool: usize| (0..n).map(|_| WORDS[pick(pool)]).collect::<Vec<_>>().join(" ");
+                let (t, b, g) = (text(1 + i % 3, WORDS.len()), text(length / 2 + i % length, 12), text(i % 2, 5));
+                let k = if (i + segment) % 7 == 0 { "faq" } else { "page" };
+                writer.add_document(doc!(title => t, body => b, tags => g, kind => k)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        // A document only a typo matches, and one of another kind only.
+        writer.add_document(doc!(body => "hopw", kind => "page")).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+
+        let term = |f, w: &str| -> Box<dyn Query> {
+            let q = TermQuery::new(Term::from_field_text(f, w), IndexRecordOption::WithFreqs);
+            Box::new(BoostQuery::new(Box::new(q), 1.0))
+        };
+        let boosted = |f, w: &str, b: f32| -> Box<dyn Query> { Box::new(BoostQuery::new(term(f, w), b)) };
+        let concept = |word: &str, typo: &str, completion: &str| {
+            let mut c = ConceptQuery::default();
+            for (f, b) in [(title, 3.0), (body, 2.0), (tags, 8.0)] {
+                c.push(boosted(f, word, b), Part { scored: true, coord: 10.0 });
+                c.push(boosted(f, completion, b * 0.6), Part { scored: true, coord: 9.0 });
+            }
+            c.push(term(body, typo), Part { scored: false, coord: 6.0 });
+            c
+        };
+        let concepts = vec![concept("hope", "hopw", "hopeful"), concept("rupture", "ruptur", "ruptures")];
+        let faq = || -> Box<dyn Query> {
+            let faq: Box<dyn Query> = Box::new(ConstScoreQuery::new(term(kind, "faq"), 0.0));
+            let shared: Box<dyn Query> = Box::new(ConstScoreQuery::new(term(title, "hope"), 4.0));
+            Box::new(BooleanQuery::new(vec![(Occur::Must, faq), (Occur::Must, shared)]))
+        };
+        let any = || concepts.iter().map(|c| (Occur::Should, Box::new(c.clone()) as Box<dyn Query>)).collect();
+        let only_pages: Box<dyn Query> = Box::new(BoostQuery::new(term(kind, "page"), 0.0));
+        for filtered in [false, true] {
+            let mut clauses = vec![(Occur::Must, Box::new(BooleanQuery::new(any())) as Box<dyn Query>)];
+            clauses.push((Occur::Should, faq()));
+            let mut filters = Vec::new();
+            if filtered {
+                clauses.push((Occur::Must, only_pages.box_clone()));
+                filters.push(only_pages.box_clone());
+            }
+            let query = BooleanQuery::new(clauses);
+            let pruning = Pruning { concepts: concepts.clone(), extras: vec![(faq(), 4.0)], filters };
+            // Every match: the typo-only document comes in through the unpruned pass.
+            for (k, window, slack) in [(1, 1, 0.0), (8, 8, 0.0), (10, 40, 3.0), (34, 256, 6.0), (5000, 5000, 0.0)] {
+                let keep = Keep { k, window, slack };
+                let got = ranked(contenders(&searcher, &query, Some(&pruning), keep).unwrap());
+                let want = ranked(contenders(&searcher, &query, None, keep).unwrap());
+                assert_eq!(got.len(), want.len(), "k {k}, window {window}, filtered {filtered}");
+                for ((g, ga), (w, wa)) in got.iter().zip(&want) {
+                    assert_eq!(ga, wa, "k {k}: {g} against {w}");
+                    assert!((g - w).abs() < 1e-3, "k {k}: {g} against {w}");
+                }
+                // And as tantivy ranks the whole query.
+                let top = ranked(searcher.search(&query, &TopDocs::with_limit(k).order_by_score()).unwrap());
+                assert!(top.iter().zip(&got).all(|((t, _), (g, _))| (t - g).abs() < 1e-3), "k {k}");
+            }
+            let every = contenders(&searcher, &query, Some(&pruning), Keep { k: 5000, window: 5000, slack: 0.0 });
+            let typo_only = every.unwrap().iter().any(|(s, a)| a.segment_ord == 2 && (*s - 6.0).abs() < 1e-3);
+            assert!(typo_only, "the typo-only document is a match");
+        }
+    }
+}
