@@ -41,17 +41,13 @@ pub(crate) struct Fields {
     pub slot: Field,
 }
 
-/// A text field analyzed by `analyzer`, with length norms. `full`: with word positions too (for
-/// phrases); the others are short companion and list fields (the page title on sections,
-/// synonym groups, tags, category).
-///
-/// Every text field keeps its norms although a query loads a field's norms whole (a byte per
-/// section, see [`crate::SplitIndex`]): without them tantivy stores no usable best score per
-/// block of postings, and the ranking's first pass could not skip any (see
-/// [`crate::first_pass`]). They deflate well (a page's sections share most of these fields).
+/// A text field analyzed by `analyzer`. `full`: with word positions (for phrases) and length
+/// norms (for BM25). The others are short companion and list fields (the page title on sections,
+/// synonym groups, tags, category): their lengths say little, and a field's norms cost a byte per
+/// section that a query loads whole (see [`crate::SplitIndex`]).
 fn text(analyzer: &str, full: bool, stored: bool) -> TextOptions {
     let record = if full { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
-    let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record).set_fieldnorms(true);
+    let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record).set_fieldnorms(full);
     let opts = TextOptions::default().set_indexing_options(indexing);
     if stored {
         opts.set_stored()
