@@ -12,9 +12,10 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, IndexReader, Term};
 
+use crate::first_pass::Ranked;
 use crate::pieces::{Pieces, SharedPieces};
 use crate::query::{Builder, Plan};
-use crate::rescore::{top_k, Ranked};
+use crate::rescore::top_k;
 use crate::schema::Fields;
 use crate::split::{open_reader, LazyDirectory, SplitIndex};
 use crate::typos::{matching_terms, typo_automaton};

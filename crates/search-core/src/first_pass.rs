@@ -24,7 +24,9 @@ use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur,
 use tantivy::{BitSet, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::concept::ConceptQuery;
-use crate::rescore::Ranked;
+
+/// Documents ranked for a query: score and address, best first.
+pub(crate) type Ranked = Vec<(Score, DocAddress)>;
 
 /// A term in fewer than one document in this many is read in full, not pruned.
 const RARE: u64 = 64;
@@ -85,10 +87,8 @@ pub(crate) fn contenders(
 fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::Result<()> {
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let schema = searcher.schema();
-    // tantivy keeps no usable block maxima for a field without length norms (it stores a
-    // zero): those fields' clauses are read in full, the others pruned.
-    // Rare terms are read in full too: few documents, and those that score high, which lifts
-    // the floor before the WAND starts.
+    // Clauses in fields without norms and of rare terms are read in full; see the module's
+    // documentation.
     let rare = searcher.total_num_docs()? / RARE;
     let (mut normed, mut unnormed) = (Vec::new(), Vec::new());
     let mut terms = Vec::new();
@@ -132,7 +132,7 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
             })
         };
         let addr = |doc| DocAddress::new(ord as u32, doc);
-        // First every match in the fields without norms (few: titles and tags), fully scored.
+        // First every match of the clauses read in full, fully scored.
         let mut seen = BitSet::with_max_value(reader.max_doc());
         let mut side = side.scorer(reader, 1.0)?;
         let mut at = rest(true)?;
@@ -213,6 +213,12 @@ impl Rest<'_> {
         }
         Some(score)
     }
+}
+
+/// Best first; equal scores keep index order (a page before its sections).
+pub(crate) fn ranked(mut docs: Ranked) -> Ranked {
+    docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    docs
 }
 
 /// How much a block's best score, as tantivy tells it, may fall short of the truth in
@@ -356,7 +362,6 @@ mod tests {
 
     use super::*;
     use crate::concept::Part;
-    use crate::rescore::ranked;
 
     const WORDS: [&str; 12] = [
         "hope", "rupture", "alliance", "warmth", "empathy", "hopw", "ruptures", "goal", "task", "bond", "client",

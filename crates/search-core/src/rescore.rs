@@ -11,9 +11,9 @@
 //! the first pass's best [`WINDOW`] documents and those within reach of the top.
 
 use tantivy::query::{EnableScoring, Query, Scorer};
-use tantivy::{DocAddress, DocId, Score, Searcher, SeekDangerResult};
+use tantivy::{DocId, Score, Searcher, SeekDangerResult};
 
-use crate::first_pass::{contenders, Keep, Pruning};
+use crate::first_pass::{contenders, ranked, Keep, Pruning, Ranked};
 
 /// A clause that only ever adds to a document's score.
 pub(crate) struct Bonus {
@@ -22,9 +22,6 @@ pub(crate) struct Bonus {
     /// for a tie-breaker (a stop word).
     pub most: Option<Score>,
 }
-
-/// Documents ranked for a query: score and address, best first.
-pub(crate) type Ranked = Vec<(Score, DocAddress)>;
 
 /// How many of the first pass's best documents always get their tie-breakers.
 const WINDOW: usize = 256;
@@ -92,12 +89,6 @@ fn add_bonuses(searcher: &Searcher, bonuses: &[Bonus], first: Ranked) -> tantivy
         }
     }
     Ok(ranked(docs))
-}
-
-/// Best first; equal scores keep index order (a page before its sections).
-pub(crate) fn ranked(mut docs: Ranked) -> Ranked {
-    docs.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    docs
 }
 
 #[cfg(test)]
