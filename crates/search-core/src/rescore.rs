@@ -96,7 +96,7 @@ mod tests {
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, Index, IndexWriter, Term};
+    use tantivy::{doc, DocAddress, Index, IndexWriter, Term};
 
     use super::*;
 
