@@ -148,7 +148,7 @@ impl Builder<'_> {
             let faq = looks_like_question(text).then(|| self.faq_bonus(&concepts));
             let any: Clauses = concepts.iter().map(|c| (Occur::Should, Box::new(c.query.clone()) as _)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            clauses.extend(faq.iter().map(|(q, _)| (Occur::Should, q.box_clone())));
+            clauses.extend(faq.iter().map(|q| (Occur::Should, q.box_clone())));
             if prunable {
                 let concepts = concepts.into_iter().map(|c| c.query).collect();
                 pruning = Some(Pruning { concepts, extras: faq.into_iter().collect(), filters: vec![] });
@@ -301,8 +301,7 @@ impl Builder<'_> {
     }
 
     /// For a question: FAQs whose title (or answer summary) shares the query's content words.
-    /// Also the most it adds.
-    fn faq_bonus(&self, concepts: &[Concept]) -> (Box<dyn Query>, f32) {
+    fn faq_bonus(&self, concepts: &[Concept]) -> Box<dyn Query> {
         let mut shared: Clauses = Vec::new();
         for term in concepts.iter().flat_map(|c| &c.terms) {
             let (title, summary) = if term.starts_with(GROUP_PREFIX) {
@@ -313,14 +312,12 @@ impl Builder<'_> {
             shared.push((Occur::Should, constant(title, term, FAQ_WEIGHT)));
             shared.push((Occur::Should, constant(summary, term, FAQ_WEIGHT / 4.0)));
         }
-        // Each shared word adds its title's and its summary's constant, at most.
-        let most = shared.len() as f32 / 2.0 * (FAQ_WEIGHT + FAQ_WEIGHT / 4.0);
         let faq = TermQuery::new(Term::from_field_text(self.fields.kind, "faq"), IndexRecordOption::Basic);
         let both: Clauses = vec![
             (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(faq), 0.0))),
             (Occur::Must, Box::new(BooleanQuery::new(shared))),
         ];
-        (Box::new(BooleanQuery::new(both)), most)
+        Box::new(BooleanQuery::new(both))
     }
 
     /// A "quoted phrase": the words in order in one positional field, or its synonym group.

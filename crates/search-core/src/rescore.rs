@@ -1,6 +1,5 @@
 //! Ranking in two passes: the query's main clauses find and rank its matches, then its small
-//! bonuses (words near each other, an FAQ that shares a question's words, stop words) are added
-//! to the best of them only.
+//! bonuses (words near each other, stop words) are added to the best of them only.
 //!
 //! The bonuses are the costly clauses: a proximity bonus reads positions, and a stop word is in
 //! nearly every section. At 100,000 pages they made a two-word query two to three times slower
