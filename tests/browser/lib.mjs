@@ -139,15 +139,25 @@ export function watchPage(page, base) {
 /** Waits until `page`, an open page of the site, sees every question of `ids` in the quiz store
  *  `key` (answered right, with `right`). Chromium hands a page's localStorage writes to other
  *  documents asynchronously: under load a page opened or reloaded right after an answer can
- *  read the storage from before it, and the writes of a page closed at once can be lost. */
+ *  read the storage from before it, and the writes of a page closed at once can be lost. A page
+ *  that read the storage before the writes can also go on without them (seen in 2 of 13 runs
+ *  of tests/browser/progress.test.mjs on an idle machine, waiting 30 s), so it is reloaded until
+ *  it sees them (for up to 10 s). */
 export async function storedAnswers(page, key, ids, { right = false } = {}) {
-  await page.waitForFunction(
-    ([key, ids, right]) => {
-      const saved = JSON.parse(localStorage.getItem(key) || "null");
-      return Boolean(saved && saved.items) && ids.every((id) => saved.items[id] && (!right || saved.items[id].lastOk));
-    },
-    [key, ids, right],
-  );
+  const seen = () =>
+    page.evaluate(
+      ([key, ids, right]) => {
+        const saved = JSON.parse(localStorage.getItem(key) || "null");
+        return Boolean(saved && saved.items) && ids.every((id) => saved.items[id] && (!right || saved.items[id].lastOk));
+      },
+      [key, ids, right],
+    );
+  for (let tries = 0; tries < 100; tries++) {
+    if (await seen()) return;
+    await page.waitForTimeout(100);
+    await page.reload();
+  }
+  throw new Error(`${page.url()} never saw the answers ${ids.join(", ")} in ${key}`);
 }
 
 /** Runs axe-core in the page; returns its serious and critical violations. */
