@@ -92,13 +92,16 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
     // documentation.
     let rare = searcher.total_num_docs()? / RARE;
     let (mut normed, mut unnormed) = (Vec::new(), Vec::new());
+    // The normed terms, each with its field's average length in the whole index.
     let mut terms = Vec::new();
+    let all_docs = searcher.total_num_docs()?.max(1) as f64;
     for (query, _) in p.concepts.iter().flat_map(|c| c.clauses()).filter(|(_, part)| part.scored) {
         let mut term = None;
         query.query_terms(&mut |t, _| term = Some(t.clone()));
         match term {
             Some(t) if schema.get_field_entry(t.field()).has_fieldnorms() && searcher.doc_freq(&t)? > rare => {
-                terms.push(t);
+                let average = searcher.total_num_tokens(t.field())? as f64 / all_docs;
+                terms.push((t, average));
                 normed.push(query.box_clone());
             }
             _ => unnormed.push(query.box_clone()),
@@ -136,17 +139,20 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
         // First every match of the clauses read in full, fully scored.
         let mut seen = BitSet::with_max_value(reader.max_doc());
         let mut side = side.scorer(reader, 1.0)?;
-        let mut at = rest(true)?;
-        while side.doc() != TERMINATED {
-            let doc = side.doc();
-            seen.insert(doc);
-            if let Some(rest) = at.rest(doc) {
-                kept.offer(side.score() + rest, addr(doc));
+        // Its scorers (typo clauses decode all their postings) only when there is a match.
+        if side.doc() != TERMINATED {
+            let mut at = rest(true)?;
+            while side.doc() != TERMINATED {
+                let doc = side.doc();
+                seen.insert(doc);
+                if let Some(rest) = at.rest(doc) {
+                    kept.offer(side.score() + rest, addr(doc));
+                }
+                side.advance();
             }
-            side.advance();
         }
         // Then the rest, pruned.
-        let under = block_max_under(searcher, reader, &terms)?;
+        let under = block_max_under(reader, &terms)?;
         let wand_floor = |floor: Score| {
             let fields = floor - bonus_most;
             below(if fields > 0.0 { fields / under } else { fields * under })
@@ -230,16 +236,17 @@ pub(crate) fn ranked(mut docs: Ranked) -> Ranked {
 /// `r` the ratio of the two averages, every document of the block scores at most `r` times
 /// its own score under the segment's average, which is at most that of the kept pair, which
 /// is at most `r` times what tantivy tells: `r * r` covers it.
-fn block_max_under(searcher: &Searcher, reader: &SegmentReader, terms: &[Term]) -> tantivy::Result<Score> {
-    let (docs, all_docs) = (reader.max_doc().max(1) as f64, searcher.total_num_docs()?.max(1) as f64);
+/// `terms` come with their field's average length in the whole index.
+fn block_max_under(reader: &SegmentReader, terms: &[(Term, f64)]) -> tantivy::Result<Score> {
+    let docs = reader.max_doc().max(1) as f64;
     let mut under: f64 = 1.0;
-    for term in terms {
+    for (term, all) in terms {
         let index = reader.inverted_index(term.field())?;
         if index.doc_freq(term)? == 0 {
             continue;
         }
         let here = index.total_num_tokens() as f64 / docs;
-        let all = searcher.total_num_tokens(term.field())? as f64 / all_docs;
+        let all = *all;
         if here > 0.0 && all > 0.0 {
             let r = (here / all).max(all / here);
             under = under.max(r * r);
