@@ -33,13 +33,17 @@ export const skipReason = !playwright
       ? `no rapport binary at ${RAPPORT}: run \`cargo build\``
       : false;
 
-/** Launches headless Chromium (a fresh temporary profile each time) with no background network traffic. */
-export async function launch() {
-  return playwright.chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+/** Launches headless Chromium (a fresh temporary profile each time) with no background network
+ *  traffic. With `sharedStorage`, all pages of one site in a context run in one renderer process
+ *  (`--process-per-site`), so a page sees another page's localStorage writes at once: across
+ *  processes Chromium passes them on asynchronously and, under load, was seen to drop them (the
+ *  writing page held its four answers, every page opened after it none; 1 in 360 probes with the
+ *  CPU busy, and in 2 of 5 fresh-clone CI runs). Tests of progress check Rapport's reading and
+ *  writing of the storage, not that message passing. */
+export async function launch({ sharedStorage = false } = {}) {
+  const args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+  if (sharedStorage) args.push("--process-per-site");
+  return playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
 /** Builds the site at `root` into a fresh folder and returns that folder. */
@@ -134,30 +138,6 @@ export function watchPage(page, base) {
     if (!u.startsWith(base) && !u.startsWith("data:") && !u.startsWith("blob:")) problems.push(`request outside the site: ${u}`);
   });
   return problems;
-}
-
-/** Waits until `page`, an open page of the site, sees every question of `ids` in the quiz store
- *  `key` (answered right, with `right`). Chromium hands a page's localStorage writes to other
- *  documents asynchronously: under load a page opened or reloaded right after an answer can
- *  read the storage from before it, and the writes of a page closed at once can be lost. A page
- *  that read the storage before the writes can also go on without them (seen in 2 of 13 runs
- *  of tests/browser/progress.test.mjs on an idle machine, waiting 30 s), so it is reloaded until
- *  it sees them (for up to 10 s). */
-export async function storedAnswers(page, key, ids, { right = false } = {}) {
-  const seen = () =>
-    page.evaluate(
-      ([key, ids, right]) => {
-        const saved = JSON.parse(localStorage.getItem(key) || "null");
-        return Boolean(saved && saved.items) && ids.every((id) => saved.items[id] && (!right || saved.items[id].lastOk));
-      },
-      [key, ids, right],
-    );
-  for (let tries = 0; tries < 100; tries++) {
-    if (await seen()) return;
-    await page.waitForTimeout(100);
-    await page.reload();
-  }
-  throw new Error(`${page.url()} never saw the answers ${ids.join(", ")} in ${key}`);
 }
 
 /** Runs axe-core in the page; returns its serious and critical violations. */

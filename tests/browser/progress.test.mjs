@@ -10,7 +10,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { answerRight, axe, build, fileUrl as siteFileUrl, launch, repo, skipReason as skip, storedAnswers } from "./lib.mjs";
+import { answerRight, axe, build, fileUrl as siteFileUrl, launch, repo, skipReason as skip } from "./lib.mjs";
 
 const artefacts = path.join(repo, "target", "browser-artefacts");
 const KEY = "rapport-quiz-v1:quiz-fixture";
@@ -27,7 +27,7 @@ before(async () => {
   if (skip) return;
   out = build(path.join(repo, "tests", "fixtures", "quiz-site"));
   bank = JSON.parse(readFileSync(path.join(out, "quiz", "bank.js"), "utf8").replace(/^[^]*?= /, "").replace(/;\s*$/, ""));
-  browser = await launch();
+  browser = await launch({ sharedStorage: true });
   mkdirSync(artefacts, { recursive: true });
 });
 
@@ -55,13 +55,8 @@ async function completeModule(context, rel) {
   const data = JSON.parse(await page.locator("script.quiz-data").textContent());
   for (const q of data.questions) await answerRight(page.locator(`form[data-qid="${q.id}"]`), q);
   assert.deepEqual(page.errors, [], rel);
-  // Closed only once another page of the site sees every answer.
-  const other = await open(context, "index.html");
-  const ids = data.questions.map((q) => q.id);
-  await storedAnswers(other, KEY, ids);
-  await other.close();
   await page.close();
-  return ids;
+  return data.questions.map((q) => q.id);
 }
 
 const kindOf = (q) => bank.pages[q.page].kind;
@@ -78,9 +73,6 @@ for (const vp of VIEWPORTS) {
     assert.equal(answered.length, 4);
 
     const course = await open(context, "courses/basics.html");
-    // A page opened now can still read the storage from before the answers (see storedAnswers).
-    await storedAnswers(course, KEY, answered);
-    await course.reload();
     const alliance = course.locator('.module-list [data-progress-slug="alliance"]');
     assert.match(await alliance.getAttribute("class"), /\bprogress-done\b/);
     assert.match(await alliance.textContent(), /\(completed\)/);
@@ -101,8 +93,6 @@ for (const vp of VIEWPORTS) {
     await course.screenshot({ path: path.join(artefacts, `progress-course-${vp.name}.png`), fullPage: true });
 
     // Opening the next module puts it in progress; the home page continues there.
-    // The page stays open meanwhile: Chromium hands a page's localStorage writes to other pages
-    // asynchronously, and a page closed right after loading can lose its visit.
     const empathy = await open(context, "factors/empathy.html");
     const home = await open(context, "index.html");
     const homeNext = home.locator("#continue-learning a");
@@ -117,10 +107,6 @@ for (const vp of VIEWPORTS) {
 
     // The dashboard: stats and charts with the numbers, in SVG and in words.
     const progress = await open(context, "quiz/progress.html");
-    // A page opened now can still read the storage from before the answers: once it sees them,
-    // it is drawn again from them.
-    await storedAnswers(progress, KEY, answered);
-    await progress.reload();
     await progress.locator(".progress-cards").waitFor();
     const stats = await progress.locator(".progress-stat").allTextContents();
     assert.deepEqual(stats, [`Questions tried4 of ${bank.questions.length}`, "Mastered0 of 4", "Due now0", "Modules completed1 of 3"]);
@@ -194,9 +180,6 @@ test("export, reset, import restores progress; merge or replace; bad files get a
   await progress.locator(".quiz-overall", { hasText: "You have tried 4 of 9" }).waitFor();
   assert.match(await status.textContent(), /Imported “exported\.json”: 4 answer records and 1 module visit merged/);
   assert.equal(await status.getAttribute("class"), "quiz-tools-status");
-  // The import is one write of answers and visits together; wait until the course page sees it
-  // (see `storedAnswers`), then reload it.
-  await course.waitForFunction((key) => Boolean(JSON.parse(localStorage.getItem(key) || "null")?.visits?.alliance), KEY);
   await course.reload();
   assert.match(await course.locator('.module-list [data-progress-slug="alliance"]').getAttribute("class"), /progress-done/);
   assert.match(await course.locator("[data-continue-learning] a").getAttribute("href"), /empathy\.html$/);
@@ -219,13 +202,11 @@ test("progress saved by the previous version (answers only) still counts", { ski
   const context = await browser.newContext();
   const now = Date.now();
   const rec = { box: 3, due: now - 1000, seen: 2, right: 2, wrong: 0, last: now - 5000, lastOk: true };
-  // Written, reloaded and read by one page: another page may see a write late, and a fresh-clone
-  // CI run once saw the dashboard count none after the writer's page had set them.
   const progress = await open(context, "quiz/progress.html");
   await progress.evaluate(([key, value]) => localStorage.setItem(key, value), [KEY, JSON.stringify({ version: 1, items: { bordin: rec } })]);
   await progress.reload();
   assert.match(await progress.locator(".quiz-overall").textContent(), /You have tried 1 of 9 questions and mastered 1\. 1 question is due for review\./);
-  // Visiting a module then writes the new shape, keeping the old answers (read by that page).
+  // Visiting a module then writes the new shape, keeping the old answers.
   const module = await open(context, "factors/alliance.html");
   const saved = await module.evaluate((key) => JSON.parse(localStorage.getItem(key)), KEY);
   assert.equal(saved.version, 2);
