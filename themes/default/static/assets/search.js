@@ -61,10 +61,18 @@
       .catch(function () { return loadViaScript(name, true); });
   }
 
+  // The engine's compiled code. Over http it compiles while it downloads (a server that does
+  // not send it as application/wasm gets the slower way); from disk it comes from its script copy.
+  function engineCode() {
+    var name = "search_wasm_bg.wasm";
+    if (location.protocol === "file:" || !WebAssembly.compileStreaming) return loadBinary(name);
+    return WebAssembly.compileStreaming(fetch(base + name)).catch(function () { return loadBinary(name); });
+  }
+
   function engine() {
     if (!enginePromise) {
       var glue = loadScript(base + "search_wasm.js");
-      var wasm = loadBinary("search_wasm_bg.wasm");
+      var wasm = engineCode();
       var hot = loadBinary("hot.bin");
       enginePromise = Promise.all([glue, wasm, hot, packIndex()]).then(function (r) {
         packs = r[3];
@@ -118,13 +126,17 @@
       .catch(function () { return null; });
   }
 
-  // Runs of two or more consecutive pieces, in one pack, among `ns`.
+  // Groups of two or more of the pieces `ns` that share a pack and lie at most GAP bytes apart,
+  // each fetched as one range (the pieces between come along unused): a query's dictionary
+  // blocks sit a few pieces apart, and at 100,000 pages this halves the first round's requests
+  // for about 50 KiB more.
+  var GAP = 32768;
   function runsOf(p, ns) {
     var runs = [];
     var run = [];
-    ns.slice().sort(function (a, b) { return a - b; }).forEach(function (n) {
+    ns.filter(function (n) { return n < p.len.length; }).sort(function (a, b) { return a - b; }).forEach(function (n) {
       var last = run[run.length - 1];
-      if (run.length && n === last + 1 && Math.floor(n / p.per) === Math.floor(last / p.per)) {
+      if (run.length && Math.floor(n / p.per) === Math.floor(last / p.per) && p.at[n] - (p.at[last] + p.len[last]) <= GAP) {
         run.push(n);
       } else {
         if (run.length > 1) runs.push(run);
@@ -132,7 +144,7 @@
       }
     });
     if (run.length > 1) runs.push(run);
-    return runs.filter(function (r) { return r[r.length - 1] < p.len.length; });
+    return runs;
   }
 
   // The stored bytes of each piece of `run`, from one Range request into its pack.
