@@ -22,6 +22,9 @@ pub(crate) struct Part {
     pub scored: bool,
     /// Its coordination bonus: the largest of the matching clauses' is added once.
     pub coord: f32,
+    /// The weight of its score (its field's, times any share for corrections and prefixes);
+    /// 0 when it is not scored. It bounds what the clause can score.
+    pub boost: f32,
 }
 
 /// A content word's clauses; see the module's documentation.
@@ -91,7 +94,7 @@ struct TaggedWeight {
 impl Weight for TaggedWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         // A boost scales the bonus too, as it scaled the constant queries the bonuses were.
-        let part = Part { coord: self.part.coord * boost, ..self.part };
+        let part = Part { coord: self.part.coord * boost, boost: self.part.boost * boost, ..self.part };
         Ok(Box::new(Tagged { inner: self.inner.scorer(reader, boost)?, part }))
     }
 
@@ -228,10 +231,10 @@ mod tests {
         // The typo clause first: the last document matches bonuses 6, 10 and 9 in clause order,
         // so only the largest is right.
         let mut concept = ConceptQuery::default();
-        concept.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0 });
-        concept.push(boosted(term(title, "alliance"), 8.0), Part { scored: true, coord: 10.0 });
-        concept.push(boosted(term(body, "alliance"), 1.0), Part { scored: true, coord: 10.0 });
-        concept.push(boosted(term(title, "alliances"), 4.8), Part { scored: true, coord: 9.0 });
+        concept.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0, boost: 0.0 });
+        concept.push(boosted(term(title, "alliance"), 8.0), Part { scored: true, coord: 10.0, boost: 8.0 });
+        concept.push(boosted(term(body, "alliance"), 1.0), Part { scored: true, coord: 10.0, boost: 1.0 });
+        concept.push(boosted(term(title, "alliances"), 4.8), Part { scored: true, coord: 9.0, boost: 4.8 });
         let scores: Vec<Box<dyn Query>> = vec![
             boosted(term(title, "alliance"), 8.0),
             boosted(term(body, "alliance"), 1.0),
@@ -261,7 +264,7 @@ mod tests {
         }
         // One clause alone is scored by itself, bonus included.
         let mut alone = ConceptQuery::default();
-        alone.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0 });
+        alone.push(Box::new(term(body, "allied")), Part { scored: false, coord: 6.0, boost: 0.0 });
         assert_eq!(top(&alone).iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![6.0, 6.0]);
     }
 }

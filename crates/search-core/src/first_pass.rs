@@ -20,7 +20,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use tantivy::fastfield::AliveBitSet;
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, BooleanQuery, EnableScoring, Occur, Query, Scorer, Weight};
 use tantivy::{BitSet, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::concept::ConceptQuery;
@@ -85,6 +85,7 @@ pub(crate) fn contenders(
 }
 
 /// The pruned pass; see the module's documentation.
+#[inline(never)] // (see read_in_full)
 fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::Result<()> {
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let schema = searcher.schema();
@@ -94,12 +95,16 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
     let (mut normed, mut unnormed) = (Vec::new(), Vec::new());
     // The normed terms, each with its field's average length in the whole index.
     let mut terms = Vec::new();
+    // The most their field scores add up to.
+    let mut normed_most: Score = 0.0;
     let all_docs = searcher.total_num_docs()?.max(1) as f64;
-    for (query, _) in p.concepts.iter().flat_map(|c| c.clauses()).filter(|(_, part)| part.scored) {
+    for (query, part) in p.concepts.iter().flat_map(|c| c.clauses()).filter(|(_, part)| part.scored) {
         let mut term = None;
         query.query_terms(&mut |t, _| term = Some(t.clone()));
         match term {
             Some(t) if schema.get_field_entry(t.field()).has_fieldnorms() && searcher.doc_freq(&t)? > rare => {
+                normed_most +=
+                    Bm25Weight::for_terms(searcher, std::slice::from_ref(&t))?.boost_by(part.boost).max_score();
                 let average = searcher.total_num_tokens(t.field())? as f64 / all_docs;
                 terms.push((t, average));
                 normed.push(query.box_clone());
@@ -141,15 +146,7 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
         let mut side = side.scorer(reader, 1.0)?;
         // Its scorers (typo clauses decode all their postings) only when there is a match.
         if side.doc() != TERMINATED {
-            let mut at = rest(true)?;
-            while side.doc() != TERMINATED {
-                let doc = side.doc();
-                seen.insert(doc);
-                if let Some(rest) = at.rest(doc) {
-                    kept.offer(side.score() + rest, addr(doc));
-                }
-                side.advance();
-            }
+            read_in_full(side.as_mut(), &mut rest(true)?, bonus_most + normed_most, &mut seen, kept, ord as u32);
         }
         // Then the rest, pruned.
         let under = block_max_under(reader, &terms)?;
@@ -172,14 +169,54 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
     Ok(())
 }
 
+/// Offers every match of `side` (in segment `ord`) fully scored, and marks it `seen`.
+///
+/// Common words in fields without norms (a page title on each of its sections, tags) match tens
+/// of thousands of documents at 100k pages: one that cannot reach the contenders even with
+/// `rest_most` (every bonus and the best field scores of the other clauses) is not looked at
+/// further.
+///
+/// Not inlined, like [`Rest::rest`]: the browser's engine (V8) recompiles a function with its
+/// optimizing compiler once it has run a while, and inlined into the one-off code around it,
+/// this loop made it recompile the whole search (146 ms of compiling on a 2-core machine,
+/// slowing a first query's last rounds).
+#[inline(never)]
+fn read_in_full(
+    side: &mut dyn Scorer,
+    at: &mut Rest,
+    rest_most: Score,
+    seen: &mut BitSet,
+    kept: &mut Contenders,
+    ord: u32,
+) {
+    while side.doc() != TERMINATED {
+        let doc = side.doc();
+        seen.insert(doc);
+        let fields = side.score();
+        if fields + rest_most >= kept.floor() {
+            if let Some(rest) = at.rest(doc) {
+                kept.offer(fields + rest, DocAddress::new(ord, doc));
+            }
+        }
+        side.advance();
+    }
+}
+
 /// A concept's clauses in a segment, largest bonus first, and among equals the commonest term
 /// first: the first that matches gives the concept's bonus.
 fn bonus_scorers(
     clauses: &[(Box<dyn Weight>, Score)],
     reader: &SegmentReader,
 ) -> tantivy::Result<Vec<(Box<dyn Scorer>, Score)>> {
-    let mut scorers =
-        clauses.iter().map(|(w, b)| Ok((w.scorer(reader, 1.0)?, *b))).collect::<tantivy::Result<Vec<_>>>()?;
+    let mut scorers = Vec::with_capacity(clauses.len());
+    for (weight, bonus) in clauses {
+        let scorer = weight.scorer(reader, 1.0)?;
+        // Most words are absent from most fields: each such clause would be asked about every
+        // document.
+        if scorer.doc() != TERMINATED {
+            scorers.push((scorer, *bonus));
+        }
+    }
     scorers.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.size_hint().cmp(&a.0.size_hint())));
     Ok(scorers)
 }
@@ -195,7 +232,8 @@ struct Rest<'a> {
 
 impl Rest<'_> {
     /// What `doc` scores besides the field scores already summed; `None` when it is deleted or
-    /// filtered out. Documents come in order.
+    /// filtered out. Documents come in order. (Not inlined: see [`read_in_full`].)
+    #[inline(never)]
     fn rest(&mut self, doc: DocId) -> Option<Score> {
         // Deleted documents (a live index's replaced pages) are still in the postings.
         if !self.alive.is_none_or(|a| a.is_alive(doc)) || !self.filters.iter_mut().all(|f| lands_on(f.as_mut(), doc)) {
@@ -421,10 +459,10 @@ mod tests {
         let concept = |word: &str, typo: &str, completion: &str| {
             let mut c = ConceptQuery::default();
             for (f, b) in [(title, 3.0), (body, 2.0), (tags, 8.0)] {
-                c.push(boosted(f, word, b), Part { scored: true, coord: 10.0 });
-                c.push(boosted(f, completion, b * 0.6), Part { scored: true, coord: 9.0 });
+                c.push(boosted(f, word, b), Part { scored: true, coord: 10.0, boost: b });
+                c.push(boosted(f, completion, b * 0.6), Part { scored: true, coord: 9.0, boost: b * 0.6 });
             }
-            c.push(term(body, typo), Part { scored: false, coord: 6.0 });
+            c.push(term(body, typo), Part { scored: false, coord: 6.0, boost: 0.0 });
             c
         };
         let concepts = vec![concept("hope", "hopw", "hopeful"), concept("rupture", "ruptur", "ruptures")];

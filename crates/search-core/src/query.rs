@@ -194,7 +194,7 @@ impl Builder<'_> {
             let worth = COORD * members.len().max(1) as f32;
             let mut concept = ConceptQuery::default();
             for (field, boost) in self.fields.weighted_groups() {
-                concept.push(boosted(term_query(field, &g.term), boost), Part { scored: true, coord: worth });
+                concept.push(boosted(term_query(field, &g.term), boost), Part { scored: true, coord: worth, boost });
             }
             let mut terms = vec![g.term.clone()];
             for m in &members {
@@ -248,14 +248,17 @@ impl Builder<'_> {
             let fields =
                 if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
             for (field, boost) in fields {
-                let q = boosted(term_query(field, c), boost * CORRECTION_WEIGHT);
-                clauses.push(q, Part { scored: true, coord: typo_coord(boost) });
+                let weight = boost * CORRECTION_WEIGHT;
+                clauses.push(
+                    boosted(term_query(field, c), weight),
+                    Part { scored: true, coord: typo_coord(boost), boost: weight },
+                );
             }
         }
         // One typo automaton per distance, shared by the fields that allow it.
         let mut automata: HashMap<u8, Option<Arc<Typos>>> = HashMap::new();
         for (field, boost) in self.fields.weighted() {
-            clauses.push(boosted(term_query(field, &t.term), boost), Part { scored: true, coord: COORD });
+            clauses.push(boosted(term_query(field, &t.term), boost), Part { scored: true, coord: COORD, boost });
             // Typo matches score a constant (a share of coordination, a little more in higher
             // fields).
             let distance = distance.min(self.fields.typo_limit(field));
@@ -264,13 +267,16 @@ impl Builder<'_> {
                     automata.entry(distance).or_insert_with(|| typo_automaton(&t.term, distance).map(Arc::new));
                 if let Some(a) = automaton {
                     let q = Box::new(TypoQuery::new(field, a.clone(), &t.term));
-                    clauses.push(q, Part { scored: false, coord: typo_coord(boost) });
+                    clauses.push(q, Part { scored: false, coord: typo_coord(boost), boost: 0.0 });
                 }
             }
             if prefix {
                 for c in self.completions(field, t) {
-                    let q = boosted(term_query(field, &c), boost * PREFIX_WEIGHT);
-                    clauses.push(q, Part { scored: true, coord: COORD * PREFIX_COORD });
+                    let weight = boost * PREFIX_WEIGHT;
+                    clauses.push(
+                        boosted(term_query(field, &c), weight),
+                        Part { scored: true, coord: COORD * PREFIX_COORD, boost: weight },
+                    );
                     if field == self.fields.body {
                         plan.highlight.push(c);
                     }

@@ -55,6 +55,7 @@ fn top_k_within(
 }
 
 /// `first` with each document's bonuses added, best first.
+#[inline(never)] // (see first_pass::read_in_full)
 fn add_bonuses(searcher: &Searcher, bonuses: &[Bonus], first: Ranked) -> tantivy::Result<Ranked> {
     let mut docs = first;
     // Scorers only move forward: visit the documents in index order.

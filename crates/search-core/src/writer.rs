@@ -170,7 +170,10 @@ fn tokenizers(synonyms: &Synonyms) -> TokenizerManager {
 
 /// The index with its segments renamed to fixed ids (1, 2, ...) instead of tantivy's random
 /// ones, so that the same pages give a byte-identical index on every build.
-fn with_fixed_ids((index, dir): (Index, RamDirectory), synonyms: &Synonyms) -> Result<(Index, RamDirectory), SearchError> {
+fn with_fixed_ids(
+    (index, dir): (Index, RamDirectory),
+    synonyms: &Synonyms,
+) -> Result<(Index, RamDirectory), SearchError> {
     let mut metas = index.load_metas()?;
     let mut segments = Vec::new();
     for meta in std::mem::take(&mut metas.segments) {
