@@ -48,6 +48,15 @@ async function open(context, rel) {
   return page;
 }
 
+/** A new context with a page of the site open in it until it closes: the site's pages then
+ *  share one renderer process and its storage throughout (see `launch`'s `sharedStorage`; a
+ *  process goes with its last page, and the next page's would read through the browser). */
+async function siteContext(options) {
+  const context = await browser.newContext(options);
+  await open(context, "index.html");
+  return context;
+}
+
 /** Answers every question of a module page right; returns their ids. */
 async function completeModule(context, rel) {
   const page = await open(context, rel);
@@ -63,7 +72,7 @@ const kindOf = (q) => bank.pages[q.page].kind;
 
 for (const vp of VIEWPORTS) {
   test(`answering a module marks it completed and continue points to the next (${vp.name}, file://)`, { skip }, async () => {
-    const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+    const context = await siteContext({ viewport: { width: vp.width, height: vp.height } });
     const course0 = await open(context, "courses/basics.html");
     assert.equal(await course0.locator(".progress-done, .progress-started").count(), 0, "nothing marked before any visit");
     assert.equal(await course0.locator("[data-continue-learning]").isHidden(), true, "nothing to continue yet");
@@ -139,7 +148,7 @@ for (const vp of VIEWPORTS) {
 }
 
 test("export, reset, import restores progress; merge or replace; bad files get a message (file://)", { skip }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 390, height: 844 } });
+  const context = await siteContext({ acceptDownloads: true, viewport: { width: 390, height: 844 } });
   await completeModule(context, "factors/alliance.html");
   const progress = await open(context, "quiz/progress.html");
   const status = progress.locator("[data-quiz-tools-status]");
@@ -199,7 +208,7 @@ test("export, reset, import restores progress; merge or replace; bad files get a
 });
 
 test("progress saved by the previous version (answers only) still counts", { skip }, async () => {
-  const context = await browser.newContext();
+  const context = await siteContext();
   const now = Date.now();
   const rec = { box: 3, due: now - 1000, seen: 2, right: 2, wrong: 0, last: now - 5000, lastOk: true };
   const progress = await open(context, "quiz/progress.html");
@@ -218,7 +227,7 @@ test("progress saved by the previous version (answers only) still counts", { ski
 
 for (const colorScheme of ["light", "dark"]) {
   test(`course and progress pages pass axe with marks and charts shown (${colorScheme})`, { skip }, async () => {
-    const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 800 } });
+    const context = await siteContext({ colorScheme, viewport: { width: 1280, height: 800 } });
     await completeModule(context, "factors/alliance.html");
     await (await open(context, "factors/empathy.html")).close();
     for (const rel of ["courses/basics.html", "quiz/progress.html", "index.html"]) {

@@ -9,8 +9,6 @@ pub enum SearchError {
     BadPack(String),
     #[error(transparent)]
     Synonyms(#[from] crate::synonyms::SynonymsError),
-    #[error("indexing stopped unexpectedly (a thread panicked)")]
-    IndexingPanicked,
     /// The answer needs these index pieces, not loaded yet: add them and ask again.
     #[error("index pieces not loaded yet: {0:?}")]
     Missing(Vec<u32>),

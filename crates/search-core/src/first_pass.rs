@@ -12,7 +12,9 @@
 //! tantivy stores no usable best score per block for a field without length norms (a zero),
 //! so those fields' matches are read in full, before the WAND, along with rare terms' and
 //! the extras' (the FAQ bonus, whose bound would lower the threshold for every document):
-//! few documents, often the best, which lifts the floor before the WAND starts. Documents
+//! often the best documents, which lifts the floor before the WAND starts. For common words
+//! they are many (a page title on each of its sections, tags), and a document there whose
+//! bound cannot reach the floor is not sought in the other clauses. Documents
 //! that only a typo matches have no field score, so neither walk yields them: when such a
 //! document could still be a contender the pass runs again unpruned.
 
@@ -169,7 +171,8 @@ fn pruned(searcher: &Searcher, p: &Pruning, kept: &mut Contenders) -> tantivy::R
     Ok(())
 }
 
-/// Offers every match of `side` (in segment `ord`) fully scored, and marks it `seen`.
+/// Marks every match of `side` (in segment `ord`) `seen`, and offers those that may reach the
+/// contenders, fully scored.
 ///
 /// Common words in fields without norms (a page title on each of its sections, tags) match tens
 /// of thousands of documents at 100k pages: one that cannot reach the contenders even with

@@ -101,11 +101,11 @@
   }
 
   // Over http a build's pieces also come in packs (search/packs/G.bin: `per` pieces end to
-  // end), and runs of neighbouring pieces are fetched with one Range request each: a request
+  // end), and groups of nearby pieces are fetched with one Range request each: a request
   // costs the browser about 2 ms even in parallel, and a first query on a large site wants a
   // hundred pieces. search/packs/index.bin says where each piece sits. A server that ignores
-  // Range (a 200 answer) ends the use of packs for the page; another failure sends that run's
-  // pieces one by one.
+  // Range (a 200 answer) ends the use of packs for the page; another failure sends that
+  // group's pieces one by one.
   var packs = null;
   function packIndex() {
     if (location.protocol === "file:") return Promise.resolve(null);
