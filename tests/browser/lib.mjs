@@ -35,11 +35,13 @@ export const skipReason = !playwright
 
 /** Launches headless Chromium (a fresh temporary profile each time) with no background network
  *  traffic. With `sharedStorage`, the pages of one site in a context run in one renderer
- *  process (`--process-per-site`) while one of them stays open, so a page sees another page's
- *  localStorage writes at once: across processes Chromium passes them on asynchronously and,
- *  under load, was seen to drop them (the writing page held its four answers, every page opened
- *  after it none; 1 in 360 probes with the CPU busy, and in 2 of 5 fresh-clone CI runs). Tests
- *  of progress check Rapport's reading and writing of the storage, not that message passing. */
+ *  process (`--process-per-site`) while one of them stays open. Across processes Chromium
+ *  passes localStorage writes on asynchronously and, under load, was seen to drop them (the
+ *  writing page held its four answers, every page opened after it none: 1 in 360 probes with
+ *  the CPU busy, and in 2 of 5 fresh-clone CI runs). One process made that rarer, not gone (a
+ *  CI run still saw it once), so progress.test.mjs also checks that its answers were saved.
+ *  Tests of progress check Rapport's reading and writing of the storage, not that message
+ *  passing. */
 export async function launch({ sharedStorage = false } = {}) {
   const args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
   if (sharedStorage) args.push("--process-per-site");
