@@ -194,7 +194,7 @@ impl Builder<'_> {
             let worth = COORD * members.len().max(1) as f32;
             let mut concept = ConceptQuery::default();
             for (field, boost) in self.fields.weighted_groups() {
-                concept.push(boosted(term_query(field, &g.term), boost), Part { scored: true, coord: worth, boost });
+                push_scored(&mut concept, field, &g.term, boost, worth);
             }
             let mut terms = vec![g.term.clone()];
             for m in &members {
@@ -248,17 +248,13 @@ impl Builder<'_> {
             let fields =
                 if c.starts_with(GROUP_PREFIX) { self.fields.weighted_groups() } else { self.fields.weighted() };
             for (field, boost) in fields {
-                let weight = boost * CORRECTION_WEIGHT;
-                clauses.push(
-                    boosted(term_query(field, c), weight),
-                    Part { scored: true, coord: typo_coord(boost), boost: weight },
-                );
+                push_scored(&mut clauses, field, c, boost * CORRECTION_WEIGHT, typo_coord(boost));
             }
         }
         // One typo automaton per distance, shared by the fields that allow it.
         let mut automata: HashMap<u8, Option<Arc<Typos>>> = HashMap::new();
         for (field, boost) in self.fields.weighted() {
-            clauses.push(boosted(term_query(field, &t.term), boost), Part { scored: true, coord: COORD, boost });
+            push_scored(&mut clauses, field, &t.term, boost, COORD);
             // Typo matches score a constant (a share of coordination, a little more in higher
             // fields).
             let distance = distance.min(self.fields.typo_limit(field));
@@ -272,11 +268,7 @@ impl Builder<'_> {
             }
             if prefix {
                 for c in self.completions(field, t) {
-                    let weight = boost * PREFIX_WEIGHT;
-                    clauses.push(
-                        boosted(term_query(field, &c), weight),
-                        Part { scored: true, coord: COORD * PREFIX_COORD, boost: weight },
-                    );
+                    push_scored(&mut clauses, field, &c, boost * PREFIX_WEIGHT, COORD * PREFIX_COORD);
                     if field == self.fields.body {
                         plan.highlight.push(c);
                     }
@@ -412,6 +404,13 @@ impl Builder<'_> {
         }
         out
     }
+}
+
+/// Adds `text` in `field` to `concept`, scored at `boost` and adding `coord` where it matches.
+/// The boost goes both into the query and into the `Part` that bounds what the clause scores
+/// (see `first_pass`), so the two cannot differ.
+fn push_scored(concept: &mut ConceptQuery, field: Field, text: &str, boost: f32, coord: f32) {
+    concept.push(boosted(term_query(field, text), boost), Part { scored: true, coord, boost });
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
